@@ -1,0 +1,415 @@
+//! The one analyzer that rubric aliases and answers both go through.
+//!
+//! Pipeline: tantivy's `SimpleTokenizer` (split on anything not alphanumeric), an acronym-plural
+//! filter (KPIs -> KPI, before case is lost), `LowerCaser`, `AsciiFoldingFilter`, then
+//! [`AmericanSpelling`]; after that each token is stemmed with Snowball English. Byte offsets are
+//! never changed by the filters, so every term points back into the original text.
+
+use rust_stemmers::{Algorithm, Stemmer};
+use tantivy::tokenizer::{
+    AsciiFoldingFilter, LowerCaser, SimpleTokenizer, TextAnalyzer, Token, TokenFilter, TokenStream,
+    Tokenizer,
+};
+
+use crate::negation;
+use crate::spelling::AmericanSpelling;
+
+/// A word of analysed text.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Term {
+    /// Byte range in the analysed text.
+    pub start: usize,
+    pub end: usize,
+    /// Lowercased, ASCII-folded, American-spelled form.
+    pub norm: String,
+    /// Snowball English stem of `norm`.
+    pub stem: String,
+    /// Sentence number, from 0. Alias words must stand in one sentence.
+    pub sentence: u32,
+    /// Written in capitals in the text (KPI, RTO): never matched fuzzily.
+    pub acronym: bool,
+    /// All digits: never matched fuzzily.
+    pub number: bool,
+    /// Byte offset of the negation cue ("not", "without", "no need for") whose scope covers this
+    /// word, if any. A match that contains its own cue ("no downtime") is not negated by it.
+    pub negation: Option<usize>,
+}
+
+/// The result of analysing a text: its content words (stop words removed) and counts.
+#[derive(Clone, Debug, Default)]
+pub struct Analysis {
+    /// Content words in order.
+    pub terms: Vec<Term>,
+    /// All words, stop words included.
+    pub word_count: usize,
+    /// Number of sentences.
+    pub sentence_count: usize,
+}
+
+/// Tokenizes, normalises and stems text. Cheap to clone; `Send + Sync`.
+#[derive(Clone)]
+pub struct Analyzer {
+    pipeline: TextAnalyzer,
+}
+
+impl Default for Analyzer {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl std::fmt::Debug for Analyzer {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Analyzer")
+    }
+}
+
+/// A raw token from the pipeline, before stop words are dropped.
+#[derive(Clone, Debug)]
+pub(crate) struct RawToken {
+    pub start: usize,
+    pub end: usize,
+    pub norm: String,
+    pub acronym: bool,
+    pub number: bool,
+    pub sentence: u32,
+    /// A clause boundary (comma, semicolon, "but", sentence end) stands before this token.
+    pub clause_start: bool,
+}
+
+impl Analyzer {
+    /// The standard English analyzer.
+    pub fn new() -> Self {
+        let pipeline = TextAnalyzer::builder(SimpleTokenizer::default())
+            .filter(AcronymPlural)
+            .filter(LowerCaser)
+            .filter(AsciiFoldingFilter)
+            .filter(AmericanSpelling)
+            .build();
+        Analyzer { pipeline }
+    }
+
+    /// Analyses `text`: content terms with offsets, negation marks and sentence numbers.
+    pub fn analyze(&self, text: &str) -> Analysis {
+        let raw = self.raw_tokens(text);
+        let negated = negation::scopes(&raw);
+        let stemmer = Stemmer::create(Algorithm::English);
+        let sentence_count = raw.last().map_or(0, |t| t.sentence as usize + 1);
+        let mut terms = Vec::with_capacity(raw.len());
+        for (token, negated) in raw.iter().zip(negated.iter()) {
+            if is_stop_word(&token.norm) && !token.acronym {
+                continue;
+            }
+            let stem = stemmer.stem(&token.norm).into_owned();
+            terms.push(Term {
+                start: token.start,
+                end: token.end,
+                norm: token.norm.clone(),
+                stem,
+                sentence: token.sentence,
+                acronym: token.acronym,
+                number: token.number,
+                negation: *negated,
+            });
+        }
+        Analysis {
+            terms,
+            word_count: raw.len(),
+            sentence_count,
+        }
+    }
+
+    /// Stems one already-normalised word the way [`Analyzer::analyze`] does.
+    pub fn stem(&self, norm: &str) -> String {
+        Stemmer::create(Algorithm::English)
+            .stem(norm)
+            .into_owned()
+    }
+
+    /// Normalises one word (lowercase, folding, American spelling) without stemming it.
+    pub fn normalize_word(&self, word: &str) -> String {
+        let mut pipeline = self.pipeline.clone();
+        let mut stream = pipeline.token_stream(word);
+        let mut out = String::new();
+        while let Some(token) = stream.next() {
+            out.push_str(&token.text);
+        }
+        out
+    }
+
+    pub(crate) fn raw_tokens(&self, text: &str) -> Vec<RawToken> {
+        let mut pipeline = self.pipeline.clone();
+        let mut stream = pipeline.token_stream(text);
+        let mut out: Vec<RawToken> = Vec::with_capacity(text.len() / 5);
+        let mut sentence = 0u32;
+        let mut prev_end = 0usize;
+        while let Some(token) = stream.next() {
+            let gap = &text[prev_end..token.offset_from];
+            let original = &text[token.offset_from..token.offset_to];
+            let (sentence_break, clause_break) = if out.is_empty() {
+                (false, true)
+            } else {
+                boundaries(gap, original)
+            };
+            if sentence_break {
+                sentence += 1;
+            }
+            let clause_start = clause_break || sentence_break || is_clause_conjunction(&token.text);
+            out.push(RawToken {
+                start: token.offset_from,
+                end: token.offset_to,
+                norm: token.text.clone(),
+                acronym: is_acronym(original),
+                number: original.bytes().all(|b| b.is_ascii_digit()),
+                sentence,
+                clause_start,
+            });
+            prev_end = token.offset_to;
+        }
+        out
+    }
+}
+
+/// Whether the text between two words ends a sentence, and whether it ends a clause.
+fn boundaries(gap: &str, next_word: &str) -> (bool, bool) {
+    let bytes = gap.as_bytes();
+    let mut sentence = false;
+    let mut clause = false;
+    for (i, &b) in bytes.iter().enumerate() {
+        match b {
+            // "Node.js", "3.5", "e.g" keep going: a full stop ends a sentence only before space.
+            b'.' | b'!' | b'?' => {
+                if i + 1 < bytes.len() && bytes[i + 1].is_ascii_whitespace() {
+                    sentence = true;
+                }
+            }
+            b',' | b';' | b':' | b'(' | b')' | b'[' | b']' | b'|' => clause = true,
+            b'\n' => {
+                clause = true;
+                // A blank line, or a new line that opens a list item or a heading.
+                let rest = gap[i + 1..].trim_start_matches([' ', '\t']);
+                if rest.starts_with('\n')
+                    || rest.starts_with(['-', '*', '+', '#', '>', '|', '`'])
+                    || rest.starts_with('\u{2022}')
+                    || (rest.is_empty() && next_word.chars().next().is_some_and(|c| c.is_ascii_digit()))
+                {
+                    sentence = true;
+                }
+            }
+            _ => {}
+        }
+    }
+    // Non-ASCII punctuation: bullets, em dashes.
+    if gap.contains('\u{2022}') {
+        sentence = true;
+    }
+    if gap.contains(['\u{2014}', '\u{2013}']) {
+        clause = true;
+    }
+    (sentence, clause || sentence)
+}
+
+fn is_clause_conjunction(norm: &str) -> bool {
+    matches!(
+        norm,
+        "but" | "however" | "although" | "though" | "whereas" | "yet" | "instead" | "otherwise"
+    )
+}
+
+/// Two or more capitals (digits allowed after the first letter): KPI, RTO, S3, OAuth is not.
+fn is_acronym(original: &str) -> bool {
+    let mut letters = 0;
+    for (i, c) in original.chars().enumerate() {
+        if c.is_ascii_uppercase() {
+            letters += 1;
+        } else if c.is_ascii_digit() && i > 0 {
+        } else if c == 's' && i + 1 == original.chars().count() && letters >= 2 {
+            // plural acronym, stripped by AcronymPlural
+        } else {
+            return false;
+        }
+    }
+    letters >= 2
+}
+
+/// English stop words: dropped from aliases and answers alike, but seen by negation first.
+/// Negation words ("no", "not", "without", "never") are content words on purpose, so that an
+/// alias such as "no downtime" keeps them.
+const STOP_WORDS: &[&str] = &[
+    "a", "about", "after", "all", "also", "am", "an", "and", "any", "are", "as", "at", "be",
+    "been", "before", "being", "both", "but", "by", "can", "could", "d", "did", "do", "does",
+    "doing", "each", "eg", "etc", "for", "from", "had", "has", "have", "having", "he", "her",
+    "here", "hers", "him", "his", "how", "i", "ie", "if", "in", "into", "is", "it", "its",
+    "itself", "just", "ll", "m", "me", "might", "more", "most", "must", "my", "of", "on", "once",
+    "only", "or", "other", "our", "ours", "own", "re", "s", "same", "she", "should", "so",
+    "some", "such", "t", "than", "that", "the", "their", "theirs", "them", "then", "there",
+    "these", "they", "this", "those", "through", "to", "too", "us", "ve", "very", "was",
+    "we", "were", "what", "when", "where", "which", "while", "who", "whom", "why", "will", "with",
+    "would", "you", "your", "yours",
+];
+
+/// Whether `norm` is an English stop word.
+pub fn is_stop_word(norm: &str) -> bool {
+    STOP_WORDS.binary_search(&norm).is_ok()
+}
+
+/// Strips the plural `s` of an acronym (KPIs -> KPI, SLOs -> SLO) while case is still known.
+#[derive(Clone, Copy, Debug, Default)]
+struct AcronymPlural;
+
+impl TokenFilter for AcronymPlural {
+    type Tokenizer<T: Tokenizer> = AcronymPluralFilter<T>;
+
+    fn transform<T: Tokenizer>(self, tokenizer: T) -> Self::Tokenizer<T> {
+        AcronymPluralFilter { inner: tokenizer }
+    }
+}
+
+#[derive(Clone)]
+struct AcronymPluralFilter<T> {
+    inner: T,
+}
+
+impl<T: Tokenizer> Tokenizer for AcronymPluralFilter<T> {
+    type TokenStream<'a> = AcronymPluralStream<T::TokenStream<'a>>;
+
+    fn token_stream<'a>(&'a mut self, text: &'a str) -> Self::TokenStream<'a> {
+        AcronymPluralStream {
+            tail: self.inner.token_stream(text),
+        }
+    }
+}
+
+struct AcronymPluralStream<T> {
+    tail: T,
+}
+
+impl<T: TokenStream> TokenStream for AcronymPluralStream<T> {
+    fn advance(&mut self) -> bool {
+        if !self.tail.advance() {
+            return false;
+        }
+        let text = &self.tail.token().text;
+        let bytes = text.as_bytes();
+        if bytes.len() >= 3
+            && bytes[bytes.len() - 1] == b's'
+            && bytes[..bytes.len() - 1].iter().all(|b| b.is_ascii_uppercase() || b.is_ascii_digit())
+            && bytes[0].is_ascii_uppercase()
+        {
+            self.tail.token_mut().text.pop();
+        }
+        true
+    }
+
+    fn token(&self) -> &Token {
+        self.tail.token()
+    }
+
+    fn token_mut(&mut self) -> &mut Token {
+        self.tail.token_mut()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn stems(text: &str) -> Vec<String> {
+        Analyzer::new()
+            .analyze(text)
+            .terms
+            .into_iter()
+            .map(|t| t.stem)
+            .collect()
+    }
+
+    #[test]
+    fn stop_words_are_sorted_for_binary_search() {
+        assert!(STOP_WORDS.windows(2).all(|w| w[0] < w[1]));
+    }
+
+    #[test]
+    fn inflections_share_a_stem() {
+        let table = [
+            ("prioritise", "prioritizing"),
+            ("prioritize", "prioritise"),
+            ("retries", "retry"),
+            ("optimise", "optimized"),
+            ("behaviour", "behavior"),
+            ("organisation", "organization"),
+            ("KPIs", "KPI"),
+            ("SLOs", "slo"),
+            ("indexes", "index"),
+        ];
+        for (a, b) in table {
+            assert_eq!(stems(a), stems(b), "{a} vs {b}");
+        }
+    }
+
+    #[test]
+    fn markdown_and_quotes_do_not_change_words() {
+        let plain = stems("use exponential backoff and don't retry forever");
+        let marked = stems("**Use** `exponential` _backoff_ and don\u{2019}t retry forever");
+        assert_eq!(plain, marked);
+        assert_eq!(stems("# Heading\n- bullet one"), stems("heading bullet one"));
+    }
+
+    #[test]
+    fn offsets_point_into_the_original_text() {
+        let text = "Add **jitter** to the back\u{2011}off";
+        let analysis = Analyzer::new().analyze(text);
+        let jitter = &analysis.terms[1];
+        assert_eq!(&text[jitter.start..jitter.end], "jitter");
+        let last = analysis.terms.last().unwrap();
+        assert_eq!(&text[last.start..last.end], "off");
+    }
+
+    #[test]
+    fn acronyms_and_numbers_are_flagged() {
+        let analysis = Analyzer::new().analyze("Track KPIs and an RTO of 15 minutes in Kafka");
+        let flags: Vec<(&str, bool, bool)> = analysis
+            .terms
+            .iter()
+            .map(|t| (t.norm.as_str(), t.acronym, t.number))
+            .collect();
+        assert!(flags.contains(&("kpi", true, false)));
+        assert!(flags.contains(&("rto", true, false)));
+        assert!(flags.contains(&("15", false, true)));
+        assert!(flags.contains(&("kafka", false, false)));
+    }
+
+    #[test]
+    fn the_acronym_it_is_not_a_stop_word() {
+        let analysis = Analyzer::new().analyze("It aligns IT with the business");
+        let norms: Vec<&str> = analysis.terms.iter().map(|t| t.norm.as_str()).collect();
+        assert_eq!(norms, ["aligns", "it", "business"]);
+    }
+
+    #[test]
+    fn sentences_split_on_full_stops_and_list_items_but_not_on_dotted_names() {
+        let analysis = Analyzer::new().analyze("Use Node.js here. Then stop.\n- one item\n- two");
+        let sentences: Vec<u32> = analysis.terms.iter().map(|t| t.sentence).collect();
+        // use node js here | then stop | one item | two
+        // "here" and "then" are stop words
+        assert_eq!(sentences, vec![0, 0, 0, 1, 2, 2, 3]);
+        assert_eq!(analysis.sentence_count, 4);
+    }
+
+    #[test]
+    fn hard_wrapped_lines_stay_one_sentence() {
+        let analysis = Analyzer::new().analyze("exponential\nbackoff");
+        assert_eq!(analysis.terms[0].sentence, analysis.terms[1].sentence);
+    }
+
+    #[test]
+    fn word_count_includes_stop_words() {
+        let analysis = Analyzer::new().analyze("the cat and the hat");
+        assert_eq!(analysis.word_count, 5);
+        assert_eq!(analysis.terms.len(), 2);
+    }
+
+    #[test]
+    fn unicode_letters_fold_to_ascii() {
+        assert_eq!(stems("café naïve"), stems("cafe naive"));
+    }
+}

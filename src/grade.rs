@@ -1,0 +1,303 @@
+//! Grading: a rubric compiled once, applied to any number of answers.
+
+use regex::RegexSet;
+
+use crate::analyzer::Analyzer;
+use crate::bank::Question;
+use crate::matcher::{AnswerIndex, Match, Matcher, PatternMatcher, PhraseMatcher, Target, Vocabulary};
+use crate::report::{
+    Band, ConceptResult, Evidence, GroupResult, MisconceptionResult, Points, QuestionRef, Report,
+    STRONG, Stats, Status, Warning, WarningCode,
+};
+use crate::rubric::{LevelRule, Rubric};
+use crate::shape;
+use crate::text::LineIndex;
+
+/// Evidence kept per concept in a report.
+const MAX_EVIDENCE: usize = 3;
+/// Below this many words an answer is short, and its score is scaled down towards half.
+const SHORT_ANSWER_WORDS: usize = 30;
+/// A bare keyword list keeps this share of its score.
+const KEYWORD_LIST_FACTOR: f64 = 0.5;
+
+/// A rubric compiled for grading. Build it once per question; it is `Send + Sync`.
+pub struct Grader {
+    question: QuestionRef,
+    rubric: Rubric,
+    analyzer: Analyzer,
+    vocabulary: Vocabulary,
+    matchers: Vec<Box<dyn Matcher>>,
+    patterns: Option<RegexSet>,
+    /// For each concept, the index of its group.
+    group_of: Vec<Option<usize>>,
+}
+
+impl std::fmt::Debug for Grader {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Grader").field("question", &self.question.id).finish()
+    }
+}
+
+impl Grader {
+    /// Compiles `rubric` for `question`.
+    pub fn new(question: &Question, rubric: Rubric, analyzer: &Analyzer) -> Grader {
+        let mut vocabulary = Vocabulary::default();
+        let mut matchers: Vec<Box<dyn Matcher>> = Vec::new();
+        let mut regexes = Vec::new();
+        let targets = rubric
+            .concepts
+            .iter()
+            .enumerate()
+            .map(|(i, c)| (Target::Concept(i), &c.aliases, &c.patterns, c.any_order, c.max_gap))
+            .chain(rubric.misconceptions.iter().enumerate().map(|(i, m)| {
+                (Target::Misconception(i), &m.aliases, &m.patterns, m.any_order, m.max_gap)
+            }));
+        for (target, aliases, patterns, any_order, max_gap) in targets {
+            for alias in aliases {
+                if let Some(m) = PhraseMatcher::new(target, &alias.text, any_order, max_gap, analyzer, &mut vocabulary) {
+                    matchers.push(Box::new(m));
+                }
+            }
+            for pattern in patterns {
+                matchers.push(Box::new(PatternMatcher::new(target, pattern.regex.clone(), regexes.len())));
+                regexes.push(pattern.regex.as_str().to_string());
+            }
+        }
+        let patterns = if regexes.is_empty() {
+            None
+        } else {
+            regex::RegexSetBuilder::new(&regexes).case_insensitive(true).build().ok()
+        };
+        let group_of = rubric
+            .concepts
+            .iter()
+            .map(|c| rubric.groups.iter().position(|g| g.concepts.contains(&c.id)))
+            .collect();
+        Grader {
+            question: QuestionRef {
+                id: question.id.clone(),
+                section: question.section.clone(),
+                prompt: question.prompt.clone(),
+            },
+            rubric,
+            analyzer: analyzer.clone(),
+            vocabulary,
+            matchers,
+            patterns,
+            group_of,
+        }
+    }
+
+    /// The rubric this grader applies.
+    pub fn rubric(&self) -> &Rubric {
+        &self.rubric
+    }
+
+    /// The question this grader is for.
+    pub fn question(&self) -> &QuestionRef {
+        &self.question
+    }
+
+    /// Grades one answer. The same text always gives the same report.
+    pub fn grade(&self, text: &str) -> Report {
+        let analysis = self.analyzer.analyze(text);
+        let mut index = AnswerIndex::new(text, &analysis, &self.vocabulary, &self.analyzer);
+        if let Some(set) = &self.patterns {
+            let mut hits = vec![false; set.len()];
+            for i in set.matches(&index.normalized().text).iter() {
+                hits[i] = true;
+            }
+            index.set_pattern_hits(hits);
+        }
+        let mut matches = Vec::new();
+        for matcher in &self.matchers {
+            matcher.find(&index, &mut matches);
+        }
+        let lines = LineIndex::new(text);
+        let mut per_concept: Vec<Vec<Match>> = vec![Vec::new(); self.rubric.concepts.len()];
+        let mut per_misconception: Vec<Vec<Match>> = vec![Vec::new(); self.rubric.misconceptions.len()];
+        for m in matches {
+            match m.target {
+                Target::Concept(i) => per_concept[i].push(m),
+                Target::Misconception(i) => per_misconception[i].push(m),
+            }
+        }
+
+        let concepts: Vec<ConceptResult> = self
+            .rubric
+            .concepts
+            .iter()
+            .zip(per_concept)
+            .enumerate()
+            .map(|(i, (concept, found))| {
+                let status = if found.iter().any(|m| !m.negated) {
+                    Status::Found
+                } else if found.is_empty() {
+                    Status::Missed
+                } else {
+                    Status::Negated
+                };
+                ConceptResult {
+                    id: concept.id.clone(),
+                    label: concept.label.clone(),
+                    weight: concept.weight,
+                    required: concept.required,
+                    group: self.group_of[i].map(|g| self.rubric.groups[g].id.clone()),
+                    status,
+                    evidence: evidence(text, &lines, found, status == Status::Found),
+                    hint: concept.hint.clone(),
+                }
+            })
+            .collect();
+
+        let misconceptions: Vec<MisconceptionResult> = self
+            .rubric
+            .misconceptions
+            .iter()
+            .zip(per_misconception)
+            .filter(|(_, found)| found.iter().any(|m| !m.negated))
+            .map(|(m, found)| MisconceptionResult {
+                id: m.id.clone(),
+                label: m.label.clone(),
+                penalty: m.penalty,
+                explanation: m.explanation.clone(),
+                evidence: evidence(text, &lines, found, true),
+            })
+            .collect();
+
+        let groups: Vec<GroupResult> = self
+            .rubric
+            .groups
+            .iter()
+            .map(|g| {
+                let found = concepts
+                    .iter()
+                    .filter(|c| c.status == Status::Found && g.concepts.contains(&c.id))
+                    .count();
+                GroupResult {
+                    id: g.id.clone(),
+                    label: g.label.clone(),
+                    need: g.need,
+                    found,
+                    weight: g.weight,
+                    earned: g.weight * found.min(g.need) as f64 / g.need as f64,
+                }
+            })
+            .collect();
+
+        let earned: f64 = concepts
+            .iter()
+            .filter(|c| c.group.is_none() && c.status == Status::Found)
+            .map(|c| c.weight)
+            .sum::<f64>()
+            + groups.iter().map(|g| g.earned).sum::<f64>();
+        let total = self.rubric.total_weight();
+        let mut score = 100.0 * (earned / (self.rubric.full_marks_at * total)).min(1.0);
+
+        let mut warnings = Vec::new();
+        let words = analysis.word_count;
+        if words == 0 {
+            warnings.push(Warning {
+                code: WarningCode::EmptyAnswer,
+                message: "the answer is empty".into(),
+            });
+        } else if words < SHORT_ANSWER_WORDS {
+            score *= 0.5 + 0.5 * words as f64 / SHORT_ANSWER_WORDS as f64;
+            warnings.push(Warning {
+                code: WarningCode::ShortAnswer,
+                message: format!("the answer is very short ({words} words); a full answer explains its reasoning"),
+            });
+        }
+        let keyword_list = shape::is_keyword_list(text);
+        if keyword_list {
+            score *= KEYWORD_LIST_FACTOR;
+            warnings.push(Warning {
+                code: WarningCode::KeywordList,
+                message: "the answer is mostly a list of bare terms, not sentences; terms without explanation earn half".into(),
+            });
+        }
+        let penalty: f64 = misconceptions.iter().map(|m| m.penalty).sum();
+        score -= penalty;
+        let missing_required: Vec<&str> = concepts
+            .iter()
+            .filter(|c| c.required && c.status != Status::Found)
+            .map(|c| c.label.as_str())
+            .collect();
+        if !missing_required.is_empty() {
+            warnings.push(Warning {
+                code: WarningCode::MissingRequired,
+                message: format!("missing required: {}", missing_required.join("; ")),
+            });
+        }
+        if keyword_list || !missing_required.is_empty() {
+            score = score.min(STRONG - 1.0);
+        }
+        let score = (score.clamp(0.0, 100.0) * 10.0).round() / 10.0;
+        let found_count = concepts.iter().filter(|c| c.status == Status::Found).count();
+        let points = self.rubric.scale.as_ref().map(|scale| Points {
+            value: scale
+                .levels
+                .iter()
+                .find(|level| match level.when {
+                    LevelRule::Found(n) => found_count >= n,
+                    LevelRule::Score(s) => score >= s,
+                })
+                .map_or(0, |level| level.points),
+            max: scale.max,
+        });
+
+        Report {
+            question: self.question.clone(),
+            score,
+            points,
+            band: Band::of(score),
+            concepts,
+            groups,
+            misconceptions,
+            warnings,
+            stats: Stats {
+                words,
+                sentences: analysis.sentence_count,
+            },
+        }
+    }
+}
+
+/// Turns matches into evidence: affirmative first (or only negated, when `affirmative` is false),
+/// in text order, one per start position.
+fn evidence(text: &str, lines: &LineIndex, mut found: Vec<Match>, affirmative: bool) -> Vec<Evidence> {
+    found.retain(|m| m.negated != affirmative);
+    found.sort_by(|a, b| (a.start, a.end, a.how).cmp(&(b.start, b.end, b.how)).then_with(|| a.matched.cmp(&b.matched)));
+    found.dedup_by(|later, earlier| later.start < earlier.end);
+    found
+        .into_iter()
+        .take(MAX_EVIDENCE)
+        .map(|m| {
+            let (line, column) = lines.position(text, m.start);
+            let (end_line, end_column) = lines.position(text, m.end);
+            Evidence {
+                line,
+                column,
+                end_line,
+                end_column,
+                start: m.start,
+                end: m.end,
+                text: quote(&text[m.start..m.end]),
+                matched: m.matched,
+                how: m.how,
+                negated: m.negated,
+            }
+        })
+        .collect()
+}
+
+/// The matched words with whitespace collapsed, at most 80 characters.
+fn quote(s: &str) -> String {
+    let collapsed: String = s.split_whitespace().collect::<Vec<_>>().join(" ");
+    if collapsed.chars().count() > 80 {
+        let cut: String = collapsed.chars().take(79).collect();
+        format!("{cut}\u{2026}")
+    } else {
+        collapsed
+    }
+}

@@ -1,0 +1,48 @@
+//! itdq grades written answers to interview questions against rubrics of expected concepts.
+//!
+//! A [`Bank`] holds questions and their [`Rubric`]s. A [`Grader`] compiles one rubric and grades
+//! answers into a [`Report`]: every concept found (with [`Evidence`]: line, column, the words that
+//! matched and how), missed or negated, the misconceptions stated, and a 0-100 score.
+//!
+//! ```
+//! use itdq::{Analyzer, Bank, Grader, Status};
+//!
+//! let bank = Bank::builtin();
+//! let question = bank.question("22").unwrap();
+//! let rubric = bank.rubric(question).unwrap();
+//! let grader = Grader::new(question, rubric, &Analyzer::new());
+//! let report = grader.grade(
+//!     "Retry with exponential backoff plus random jitter, cap the number of attempts, \
+//!      and only retry idempotent requests; give each attempt a timeout.",
+//! );
+//! assert!(report.score > 0.0);
+//! assert!(report.concepts.iter().any(|c| c.status == Status::Found));
+//! ```
+//!
+//! The library does no printing and no I/O beyond reading a bank folder; rendering and exit codes
+//! belong to the `itdq` binary.
+
+#![warn(clippy::print_stdout, clippy::print_stderr, missing_debug_implementations)]
+
+pub mod analyzer;
+pub mod bank;
+pub mod decode;
+mod dictionary;
+pub mod error;
+pub mod grade;
+pub mod matcher;
+mod negation;
+pub mod report;
+pub mod rubric;
+pub mod shape;
+pub mod spelling;
+pub mod text;
+pub mod wire;
+
+pub use analyzer::Analyzer;
+pub use bank::{Bank, Question};
+pub use decode::{Decoded, decode};
+pub use error::{LoadError, Location};
+pub use grade::Grader;
+pub use report::{Band, Evidence, MatchKind, Report, Status};
+pub use rubric::Rubric;

@@ -1,0 +1,585 @@
+//! Finding a rubric's aliases and patterns in an answer.
+//!
+//! A rubric is compiled once into a [`Vocabulary`] (every stem its aliases use) and a list of
+//! [`Matcher`]s. An answer is then indexed against the vocabulary in one pass ([`AnswerIndex`]):
+//! each answer word is looked up by stem, by a two-word join ("back-off" for "backoff"), or, when it
+//! is no English word, fuzzily against the vocabulary's words with the same first letter. Phrase
+//! matchers then only walk the occurrences of their own words.
+
+use std::collections::HashMap;
+
+use regex::Regex;
+
+use crate::analyzer::{Analysis, Analyzer, Term};
+use crate::dictionary;
+use crate::report::MatchKind;
+use crate::text::NormalizedText;
+
+/// What a matcher finds evidence for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Target {
+    Concept(usize),
+    Misconception(usize),
+}
+
+/// One place an alias or pattern matched.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Match {
+    pub target: Target,
+    /// Byte range in the answer.
+    pub start: usize,
+    pub end: usize,
+    pub how: MatchKind,
+    /// The alias or pattern text of the rubric.
+    pub matched: String,
+    /// Stands in the scope of a negation cue that lies outside the match.
+    pub negated: bool,
+}
+
+/// Finds one alias or pattern in an answer.
+pub trait Matcher: Send + Sync {
+    /// What this matcher is evidence for.
+    fn target(&self) -> Target;
+    /// The rubric text this matcher was compiled from.
+    fn source(&self) -> &str;
+    /// Appends every match in `answer` to `out`.
+    fn find(&self, answer: &AnswerIndex<'_>, out: &mut Vec<Match>);
+}
+
+/// A word of the vocabulary: a stem, with the form an alias wrote it in.
+#[derive(Clone, Debug)]
+struct VocabWord {
+    stem: String,
+    norm: String,
+}
+
+/// Every word the rubric's aliases use, by stem.
+#[derive(Clone, Debug, Default)]
+pub struct Vocabulary {
+    words: Vec<VocabWord>,
+    by_stem: HashMap<String, u32>,
+    /// First letter -> words that may be matched fuzzily.
+    by_initial: HashMap<char, Vec<u32>>,
+    /// Prefix of a long word -> (word, rest): lets "back off" match "backoff".
+    splits: HashMap<String, Vec<(u32, String)>>,
+}
+
+impl Vocabulary {
+    fn intern(&mut self, term: &Term) -> u32 {
+        if let Some(&id) = self.by_stem.get(&term.stem) {
+            return id;
+        }
+        let id = self.words.len() as u32;
+        let fuzzy = !term.acronym && !term.number && term.norm.chars().count() >= 5;
+        if fuzzy && let Some(initial) = term.norm.chars().next() {
+            self.by_initial.entry(initial).or_default().push(id);
+        }
+        let len = term.norm.len();
+        if len >= 5 && term.norm.is_ascii() {
+            for cut in 2..=len - 2 {
+                self.splits
+                    .entry(term.norm[..cut].to_string())
+                    .or_default()
+                    .push((id, term.norm[cut..].to_string()));
+            }
+        }
+        self.words.push(VocabWord {
+            stem: term.stem.clone(),
+            norm: term.norm.clone(),
+        });
+        self.by_stem.insert(term.stem.clone(), id);
+        id
+    }
+
+    fn get(&self, stem: &str) -> Option<u32> {
+        self.by_stem.get(stem).copied()
+    }
+
+    /// Allowed edits for a word of `len` characters: none under 5, one for 5-7, two from 8.
+    fn max_edits(len: usize) -> usize {
+        match len {
+            0..=4 => 0,
+            5..=7 => 1,
+            _ => 2,
+        }
+    }
+
+    /// The closest vocabulary word to a misspelled answer word, with its edit distance.
+    fn closest(&self, term: &Term) -> Option<(u32, u8)> {
+        let initial = term.norm.chars().next()?;
+        let candidates = self.by_initial.get(&initial)?;
+        let len = term.norm.chars().count();
+        let mut best: Option<(u32, u8)> = None;
+        for &id in candidates {
+            let word = &self.words[id as usize];
+            let word_len = word.norm.chars().count();
+            let allowed = Self::max_edits(len.min(word_len));
+            if allowed == 0 || len.abs_diff(word_len) > allowed + 1 {
+                continue;
+            }
+            let distance = strsim::levenshtein(&term.norm, &word.norm)
+                .min(strsim::levenshtein(&term.stem, &word.stem));
+            if distance > 0 && distance <= allowed && best.is_none_or(|(_, d)| (distance as u8) < d) {
+                best = Some((id, distance as u8));
+            }
+        }
+        best
+    }
+}
+
+/// How an answer word (or two) matched a vocabulary word.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum WordHit {
+    Stem,
+    /// Two answer words joined ("back off" for "backoff").
+    Joined,
+    Fuzzy(u8),
+}
+
+/// A vocabulary word found at answer terms `first..=last`.
+#[derive(Clone, Copy, Debug)]
+struct Occurrence {
+    word: u32,
+    first: u32,
+    last: u32,
+    hit: WordHit,
+}
+
+/// An answer, analysed and indexed against one rubric's vocabulary.
+pub struct AnswerIndex<'a> {
+    pub text: &'a str,
+    pub analysis: &'a Analysis,
+    /// Sorted by (word, first).
+    occurrences: Vec<Occurrence>,
+    normalized: std::cell::OnceCell<NormalizedText>,
+    /// Which patterns can match at all (from one pass of a `RegexSet`).
+    pattern_hits: Vec<bool>,
+}
+
+impl std::fmt::Debug for AnswerIndex<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("AnswerIndex").field("occurrences", &self.occurrences.len()).finish()
+    }
+}
+
+impl<'a> AnswerIndex<'a> {
+    /// Indexes `analysis` of `text` against `vocabulary`.
+    pub fn new(text: &'a str, analysis: &'a Analysis, vocabulary: &Vocabulary, analyzer: &Analyzer) -> Self {
+        let terms = &analysis.terms;
+        let mut occurrences = Vec::new();
+        for (i, term) in terms.iter().enumerate() {
+            let i32 = i as u32;
+            if let Some(word) = vocabulary.get(&term.stem) {
+                occurrences.push(Occurrence { word, first: i32, last: i32, hit: WordHit::Stem });
+            } else if let Some(next) = terms.get(i + 1)
+                && let Some(splits) = vocabulary.splits.get(&term.norm)
+                && next.sentence == term.sentence
+                && joinable(&text[term.end..next.start])
+            {
+                let joined = analyzer.stem(&format!("{}{}", term.norm, next.norm));
+                if let Some(&(word, _)) = splits.iter().find(|(w, _)| vocabulary.words[*w as usize].stem == joined) {
+                    occurrences.push(Occurrence { word, first: i32, last: i32 + 1, hit: WordHit::Joined });
+                }
+            } else if misspelling_candidate(term, text) && let Some((word, distance)) = vocabulary.closest(term) {
+                occurrences.push(Occurrence { word, first: i32, last: i32, hit: WordHit::Fuzzy(distance) });
+            }
+        }
+        occurrences.sort_by_key(|o| (o.word, o.first));
+        AnswerIndex {
+            text,
+            analysis,
+            occurrences,
+            normalized: std::cell::OnceCell::new(),
+            pattern_hits: Vec::new(),
+        }
+    }
+
+    fn of_word(&self, word: u32) -> &[Occurrence] {
+        let from = self.occurrences.partition_point(|o| o.word < word);
+        let to = self.occurrences.partition_point(|o| o.word <= word);
+        &self.occurrences[from..to]
+    }
+
+    /// The normalized copy of the answer that patterns run over.
+    pub fn normalized(&self) -> &NormalizedText {
+        self.normalized.get_or_init(|| NormalizedText::new(self.text))
+    }
+
+    pub(crate) fn set_pattern_hits(&mut self, hits: Vec<bool>) {
+        self.pattern_hits = hits;
+    }
+
+    /// Whether terms `first..=last` lie in the scope of a negation cue outside `start..end`.
+    fn negated(&self, first: usize, last: usize, start: usize, end: usize) -> bool {
+        self.analysis.terms[first..=last]
+            .iter()
+            .any(|t| t.negation.is_some_and(|cue| cue < start || cue >= end))
+    }
+}
+
+/// A word worth a fuzzy look: long enough, not an acronym or number, and no English word.
+fn misspelling_candidate(term: &Term, text: &str) -> bool {
+    if term.acronym || term.number || term.norm.len() < 5 || !term.norm.bytes().all(|b| b.is_ascii_lowercase()) {
+        return false;
+    }
+    if dictionary::contains(&term.norm) {
+        return false;
+    }
+    let original = &text[term.start..term.end];
+    !(original.bytes().any(|b| b.is_ascii_uppercase()) && dictionary::contains(&original.to_ascii_lowercase()))
+}
+
+/// Whether two words separated by `gap` may be one compound: adjacent, or split by one space or
+/// one hyphen-like character ("back off", "back-off", "blue/green").
+fn joinable(gap: &str) -> bool {
+    let mut chars = gap.chars();
+    match (chars.next(), chars.next()) {
+        (None, _) => true,
+        (Some(c), None) => c == ' ' || c == '/' || c == '_' || c == '-' || ('\u{2010}'..='\u{2015}').contains(&c),
+        _ => false,
+    }
+}
+
+/// One word of a compiled alias.
+#[derive(Clone, Debug)]
+struct AliasWord {
+    word: u32,
+    norm: String,
+}
+
+/// An alias compiled to vocabulary words; matches the words in order (or any order) within a
+/// small gap, in one sentence.
+#[derive(Clone, Debug)]
+pub struct PhraseMatcher {
+    target: Target,
+    alias: String,
+    /// The alias as written, and variants with two neighbouring words joined ("multi cloud" ->
+    /// "multicloud").
+    variants: Vec<Vec<AliasWord>>,
+    any_order: bool,
+    max_gap: u32,
+}
+
+impl PhraseMatcher {
+    /// Compiles `alias`, adding its words to `vocabulary`. `None` if only stop words remain.
+    pub fn new(
+        target: Target,
+        alias: &str,
+        any_order: bool,
+        max_gap: u32,
+        analyzer: &Analyzer,
+        vocabulary: &mut Vocabulary,
+    ) -> Option<PhraseMatcher> {
+        let analysis = analyzer.analyze(alias);
+        let terms = &analysis.terms;
+        if terms.is_empty() {
+            return None;
+        }
+        let words: Vec<AliasWord> = terms
+            .iter()
+            .map(|t| AliasWord { word: vocabulary.intern(t), norm: t.norm.clone() })
+            .collect();
+        let mut variants = vec![words];
+        for i in 0..terms.len().saturating_sub(1) {
+            let (a, b) = (&terms[i], &terms[i + 1]);
+            if !joinable(&alias[a.end..b.start]) || a.acronym || b.acronym || a.number || b.number {
+                continue;
+            }
+            let norm = format!("{}{}", a.norm, b.norm);
+            let joined = Term {
+                start: a.start,
+                end: b.end,
+                stem: analyzer.stem(&norm),
+                norm,
+                sentence: 0,
+                acronym: false,
+                number: false,
+                negation: None,
+            };
+            let mut variant = variants[0].clone();
+            variant.splice(i..=i + 1, [AliasWord { word: vocabulary.intern(&joined), norm: joined.norm.clone() }]);
+            variants.push(variant);
+        }
+        Some(PhraseMatcher {
+            target,
+            alias: alias.to_string(),
+            variants,
+            any_order,
+            max_gap,
+        })
+    }
+
+    fn kind(&self, index: &AnswerIndex<'_>, words: &[AliasWord], hits: &[Occurrence]) -> MatchKind {
+        let mut kind = MatchKind::Exact;
+        for (word, occ) in words.iter().zip(hits) {
+            let this = match occ.hit {
+                WordHit::Fuzzy(distance) => MatchKind::Fuzzy { distance },
+                WordHit::Joined => MatchKind::Stem,
+                WordHit::Stem if index.analysis.terms[occ.first as usize].norm == word.norm => MatchKind::Exact,
+                WordHit::Stem => MatchKind::Stem,
+            };
+            kind = kind.max(this);
+        }
+        kind
+    }
+
+    fn emit(&self, index: &AnswerIndex<'_>, words: &[AliasWord], hits: &[Occurrence], out: &mut Vec<Match>) {
+        let first = hits.iter().map(|o| o.first).min().unwrap_or(0) as usize;
+        let last = hits.iter().map(|o| o.last).max().unwrap_or(0) as usize;
+        let terms = &index.analysis.terms;
+        let (start, end) = (terms[first].start, terms[last].end);
+        out.push(Match {
+            target: self.target,
+            start,
+            end,
+            how: self.kind(index, words, hits),
+            matched: self.alias.clone(),
+            negated: index.negated(first, last, start, end),
+        });
+    }
+
+    fn find_in_order(&self, index: &AnswerIndex<'_>, words: &[AliasWord], out: &mut Vec<Match>) {
+        let terms = &index.analysis.terms;
+        let mut hits: Vec<Occurrence> = Vec::with_capacity(words.len());
+        'start: for &head in index.of_word(words[0].word) {
+            hits.clear();
+            hits.push(head);
+            let sentence = terms[head.first as usize].sentence;
+            for word in &words[1..] {
+                let after = hits.last().map_or(0, |o| o.last);
+                let next = index.of_word(word.word).iter().find(|o| {
+                    o.first > after
+                        && o.first - after - 1 <= self.max_gap
+                        && terms[o.first as usize].sentence == sentence
+                });
+                match next {
+                    Some(&o) => hits.push(o),
+                    None => continue 'start,
+                }
+            }
+            self.emit(index, words, &hits, out);
+        }
+    }
+
+    fn find_any_order(&self, index: &AnswerIndex<'_>, words: &[AliasWord], out: &mut Vec<Match>) {
+        let terms = &index.analysis.terms;
+        let span = words.len() as u32 - 1 + self.max_gap;
+        let mut starts: Vec<u32> = words
+            .iter()
+            .flat_map(|w| index.of_word(w.word).iter().map(|o| o.first))
+            .collect();
+        starts.sort_unstable();
+        starts.dedup();
+        let mut hits: Vec<Occurrence> = Vec::with_capacity(words.len());
+        let mut covered_to: Option<u32> = None;
+        'start: for s in starts {
+            if covered_to.is_some_and(|to| s <= to) {
+                continue;
+            }
+            hits.clear();
+            let sentence = terms[s as usize].sentence;
+            for word in words {
+                let found = index.of_word(word.word).iter().find(|o| {
+                    o.first >= s && o.last <= s + span && terms[o.first as usize].sentence == sentence
+                        && !hits.iter().any(|h| h.first == o.first)
+                });
+                match found {
+                    Some(&o) => hits.push(o),
+                    None => continue 'start,
+                }
+            }
+            covered_to = hits.iter().map(|o| o.last).max();
+            self.emit(index, words, &hits, out);
+        }
+    }
+}
+
+impl Matcher for PhraseMatcher {
+    fn target(&self) -> Target {
+        self.target
+    }
+
+    fn source(&self) -> &str {
+        &self.alias
+    }
+
+    fn find(&self, index: &AnswerIndex<'_>, out: &mut Vec<Match>) {
+        for words in &self.variants {
+            if self.any_order && words.len() > 1 {
+                self.find_any_order(index, words, out);
+            } else {
+                self.find_in_order(index, words, out);
+            }
+        }
+    }
+}
+
+/// A regex pattern over the normalized answer.
+#[derive(Clone, Debug)]
+pub struct PatternMatcher {
+    target: Target,
+    regex: Regex,
+    /// Position in the rubric's `RegexSet`.
+    slot: usize,
+}
+
+impl PatternMatcher {
+    pub fn new(target: Target, regex: Regex, slot: usize) -> Self {
+        PatternMatcher { target, regex, slot }
+    }
+}
+
+impl Matcher for PatternMatcher {
+    fn target(&self) -> Target {
+        self.target
+    }
+
+    fn source(&self) -> &str {
+        self.regex.as_str()
+    }
+
+    fn find(&self, index: &AnswerIndex<'_>, out: &mut Vec<Match>) {
+        if !index.pattern_hits.get(self.slot).copied().unwrap_or(true) {
+            return;
+        }
+        let normalized = index.normalized();
+        for m in self.regex.find_iter(&normalized.text) {
+            let (start, end) = normalized.original_range(m.start(), m.end(), index.text);
+            let terms = &index.analysis.terms;
+            let first = terms.partition_point(|t| t.end <= start);
+            let last = terms.partition_point(|t| t.start < end);
+            let negated = last > first && index.negated(first, last - 1, start, end);
+            out.push(Match {
+                target: self.target,
+                start,
+                end,
+                how: MatchKind::Pattern,
+                matched: self.regex.as_str().to_string(),
+                negated,
+            });
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Compiles `aliases` as one concept and returns the matches in `answer` as (text, kind, negated).
+    fn matches(aliases: &[&str], any_order: bool, answer: &str) -> Vec<(String, MatchKind, bool)> {
+        let analyzer = Analyzer::new();
+        let mut vocabulary = Vocabulary::default();
+        let matchers: Vec<PhraseMatcher> = aliases
+            .iter()
+            .filter_map(|a| PhraseMatcher::new(Target::Concept(0), a, any_order, 2, &analyzer, &mut vocabulary))
+            .collect();
+        let analysis = analyzer.analyze(answer);
+        let index = AnswerIndex::new(answer, &analysis, &vocabulary, &analyzer);
+        let mut out = Vec::new();
+        for m in &matchers {
+            m.find(&index, &mut out);
+        }
+        out.into_iter()
+            .map(|m| (answer[m.start..m.end].to_string(), m.how, m.negated))
+            .collect()
+    }
+
+    fn found(alias: &str, answer: &str) -> bool {
+        matches(&[alias], false, answer).iter().any(|(_, _, negated)| !negated)
+    }
+
+    #[test]
+    fn inflections_and_spelling_variants_match() {
+        assert!(found("prioritize", "we keep prioritising the backlog"));
+        assert!(found("prioritize", "prioritization matters"));
+        assert!(found("optimize queries", "we optimised the queries"));
+        assert!(found("organizational behavior", "organisational behaviour"));
+        assert!(found("key performance indicator", "track key performance indicators"));
+    }
+
+    #[test]
+    fn compounds_match_joined_split_or_hyphenated() {
+        for answer in ["use back-off", "use backoff", "use back off", "use Back\u{2011}Off"] {
+            assert!(found("backoff", answer), "backoff in {answer}");
+            assert!(found("back off", answer), "back off in {answer}");
+            assert!(found("back-off", answer), "back-off in {answer}");
+        }
+        assert!(found("multi-cloud", "a multicloud plan"));
+        assert!(found("multicloud", "a multi-cloud plan"));
+        assert!(found("blue-green", "blue/green deployments"));
+        assert!(found("blue green deployment", "a blue-green deployment"));
+    }
+
+    #[test]
+    fn acronyms_match_their_plurals_and_not_other_acronyms() {
+        assert!(found("KPI", "we publish KPIs monthly"));
+        assert!(found("SLO", "agreed SLOs"));
+        assert!(found("CI/CD", "a CI/CD pipeline"));
+        assert!(found("CI/CD", "a CI CD pipeline"));
+        assert!(!found("KPI", "a public API"));
+    }
+
+    #[test]
+    fn phrases_allow_a_small_gap_and_optionally_any_order() {
+        assert!(found("exponential backoff", "exponential, jittered backoff"));
+        assert!(found("exponential backoff", "exponential and randomized jittered backoff"));
+        assert!(!found("exponential backoff", "exponential growth of traffic means we need much more capacity and backoff"));
+        assert!(!found("exponential backoff", "backoff that is exponential"));
+        assert!(matches(&["exponential backoff"], true, "backoff that is exponential").len() == 1);
+        // never across sentences
+        assert!(!found("exponential backoff", "It grew exponential. Backoff helped."));
+    }
+
+    #[test]
+    fn misspellings_match_within_the_edit_budget() {
+        let fuzzy = |alias: &str, answer: &str| {
+            matches(&[alias], false, answer)
+                .into_iter()
+                .find_map(|(_, how, _)| match how {
+                    MatchKind::Fuzzy { distance } => Some(distance),
+                    _ => None,
+                })
+        };
+        assert_eq!(fuzzy("jitter", "add some jiter"), Some(1));
+        assert_eq!(fuzzy("exponential", "exponental growth"), Some(1));
+        // "idempotant" stems like "idempotent": no edit needed
+        assert!(found("idempotent", "make it idempotant"));
+        assert!(found("exponential backoff", "exponental backoff"));
+        assert!(found("idempotency key", "an idempotancy key"));
+        // short words, acronyms, numbers and real English words never match fuzzily
+        assert!(!found("cost", "post"));
+        assert!(!found("costs", "posts"));
+        assert!(!found("KPI", "API"));
+        assert!(!found("latency", "latent"));
+        assert!(!found("2024", "2025"));
+    }
+
+    #[test]
+    fn match_kinds_are_reported() {
+        let kinds: Vec<MatchKind> = matches(&["exponential backoff"], false, "Exponential backoffs").into_iter().map(|m| m.1).collect();
+        assert_eq!(kinds, vec![MatchKind::Stem]);
+        let kinds: Vec<MatchKind> = matches(&["exponential backoff"], false, "exponential backoff").into_iter().map(|m| m.1).collect();
+        assert_eq!(kinds, vec![MatchKind::Exact]);
+    }
+
+    #[test]
+    fn negated_mentions_are_flagged_but_an_alias_may_carry_its_own_cue() {
+        assert_eq!(matches(&["jitter"], false, "we would not add jitter")[0].2, true);
+        assert_eq!(matches(&["zero downtime", "no downtime"], false, "a cutover with no downtime")[0].2, false);
+        assert_eq!(matches(&["outbox"], false, "there is no need for an outbox")[0].2, true);
+    }
+
+    #[test]
+    fn patterns_run_over_normalized_text_and_map_back() {
+        let analyzer = Analyzer::new();
+        let regex = regex::RegexBuilder::new(r"O\(\s*V\s*\+\s*E\s*\)").case_insensitive(true).build().unwrap();
+        let matcher = PatternMatcher::new(Target::Concept(0), regex, 0);
+        let answer = "Runs in \u{201C}O(V\u{00A0}+ E)\u{201D} time.";
+        let analysis = analyzer.analyze(answer);
+        let index = AnswerIndex::new(answer, &analysis, &Vocabulary::default(), &analyzer);
+        let mut out = Vec::new();
+        matcher.find(&index, &mut out);
+        assert_eq!(out.len(), 1);
+        assert_eq!(&answer[out[0].start..out[0].end], "O(V\u{00A0}+ E)");
+    }
+}

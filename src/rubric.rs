@@ -1,0 +1,554 @@
+//! Rubrics as validated data: read from TOML, checked, and kept with the places they came from.
+//!
+//! The format is documented in `docs/rubric-format.md`.
+
+use std::collections::{HashMap, HashSet};
+
+use regex::{Regex, RegexBuilder};
+use serde::Deserialize;
+use toml::Spanned;
+
+use crate::error::{LoadError, Location};
+
+/// The default share of the total weight that earns full marks.
+pub const DEFAULT_FULL_MARKS_AT: f64 = 0.8;
+/// The default number of content words allowed between two words of an alias.
+pub const DEFAULT_MAX_GAP: u32 = 2;
+
+/// A rubric: the concepts a strong answer to one question covers.
+#[derive(Clone, Debug)]
+pub struct Rubric {
+    /// The id of the question this rubric grades.
+    pub question: String,
+    /// The file it was read from (for messages).
+    pub file: String,
+    /// Share of the total weight that earns 100.
+    pub full_marks_at: f64,
+    pub scale: Option<Scale>,
+    pub concepts: Vec<Concept>,
+    pub groups: Vec<Group>,
+    pub misconceptions: Vec<Misconception>,
+    pub samples: Vec<Sample>,
+}
+
+/// A point scale reported beside the 0-100 score.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Scale {
+    pub max: u32,
+    /// Tried in order; the first that applies gives the points.
+    pub levels: Vec<Level>,
+}
+
+/// One step of a point scale.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Level {
+    pub when: LevelRule,
+    pub points: u32,
+}
+
+/// When a level applies.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum LevelRule {
+    /// At least this many concepts found.
+    Found(usize),
+    /// A 0-100 score at least this high.
+    Score(f64),
+}
+
+/// A piece of substance a strong answer contains.
+#[derive(Clone, Debug)]
+pub struct Concept {
+    pub id: String,
+    pub label: String,
+    pub weight: f64,
+    pub required: bool,
+    pub aliases: Vec<Alias>,
+    pub patterns: Vec<Pattern>,
+    pub any_order: bool,
+    pub max_gap: u32,
+    pub hint: Option<String>,
+    pub location: Location,
+}
+
+/// A phrase that expresses a concept or a misconception.
+#[derive(Clone, Debug)]
+pub struct Alias {
+    pub text: String,
+    pub location: Location,
+}
+
+/// A regular expression for notation (O(V+E), `2 ** attempt`).
+#[derive(Clone, Debug)]
+pub struct Pattern {
+    pub source: String,
+    pub regex: Regex,
+    pub location: Location,
+}
+
+/// Equally good alternatives: any `need` of `concepts` earn `weight`.
+#[derive(Clone, Debug)]
+pub struct Group {
+    pub id: String,
+    pub label: String,
+    pub concepts: Vec<String>,
+    pub need: usize,
+    pub weight: f64,
+    pub location: Location,
+}
+
+/// A wrong claim that costs points.
+#[derive(Clone, Debug)]
+pub struct Misconception {
+    pub id: String,
+    pub label: String,
+    pub aliases: Vec<Alias>,
+    pub patterns: Vec<Pattern>,
+    pub any_order: bool,
+    pub max_gap: u32,
+    pub penalty: f64,
+    pub explanation: String,
+    pub location: Location,
+}
+
+/// An answer with the score range an expert would give it.
+#[derive(Clone, Debug)]
+pub struct Sample {
+    pub name: String,
+    pub text: String,
+    pub min: f64,
+    pub max: f64,
+    pub location: Location,
+}
+
+impl Rubric {
+    /// Reads and validates a rubric from TOML `source`, read from `file`.
+    pub fn from_toml(file: &str, source: &str) -> Result<Rubric, LoadError> {
+        let raw: RawRubric =
+            toml::from_str(source).map_err(|e| LoadError::from_toml(file, source, &e))?;
+        Validator { file, source }.rubric(raw)
+    }
+
+    /// The sum of weights an answer can earn: concepts outside groups plus group weights.
+    pub fn total_weight(&self) -> f64 {
+        let grouped: HashSet<&str> = self
+            .groups
+            .iter()
+            .flat_map(|g| g.concepts.iter().map(String::as_str))
+            .collect();
+        let loose: f64 = self
+            .concepts
+            .iter()
+            .filter(|c| !grouped.contains(c.id.as_str()))
+            .map(|c| c.weight)
+            .sum();
+        loose + self.groups.iter().map(|g| g.weight).sum::<f64>()
+    }
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawRubric {
+    question: Spanned<String>,
+    full_marks_at: Option<Spanned<f64>>,
+    scale: Option<Spanned<RawScale>>,
+    #[serde(default, rename = "concept")]
+    concepts: Vec<Spanned<RawConcept>>,
+    #[serde(default, rename = "group")]
+    groups: Vec<Spanned<RawGroup>>,
+    #[serde(default, rename = "misconception")]
+    misconceptions: Vec<Spanned<RawMisconception>>,
+    #[serde(default, rename = "sample")]
+    samples: Vec<Spanned<RawSample>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawScale {
+    max: u32,
+    levels: Vec<Spanned<RawLevel>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawLevel {
+    found: Option<usize>,
+    score: Option<f64>,
+    points: u32,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawConcept {
+    id: Spanned<String>,
+    label: String,
+    weight: Option<Spanned<f64>>,
+    #[serde(default)]
+    required: bool,
+    #[serde(default)]
+    aliases: Vec<Spanned<String>>,
+    #[serde(default)]
+    patterns: Vec<Spanned<String>>,
+    #[serde(default)]
+    any_order: bool,
+    max_gap: Option<u32>,
+    hint: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawGroup {
+    id: Spanned<String>,
+    label: String,
+    concepts: Vec<Spanned<String>>,
+    need: Option<Spanned<usize>>,
+    weight: Option<Spanned<f64>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawMisconception {
+    id: Spanned<String>,
+    label: String,
+    #[serde(default)]
+    aliases: Vec<Spanned<String>>,
+    #[serde(default)]
+    patterns: Vec<Spanned<String>>,
+    #[serde(default)]
+    any_order: bool,
+    max_gap: Option<u32>,
+    penalty: Spanned<f64>,
+    explanation: String,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawSample {
+    name: String,
+    score: Spanned<[f64; 2]>,
+    text: String,
+}
+
+struct Validator<'a> {
+    file: &'a str,
+    source: &'a str,
+}
+
+impl Validator<'_> {
+    fn at(&self, offset: usize) -> Location {
+        Location::at(self.file, self.source, offset)
+    }
+
+    fn err(&self, offset: usize, message: impl Into<String>) -> LoadError {
+        LoadError::invalid(self.file, self.source, offset, message)
+    }
+
+    fn rubric(&self, raw: RawRubric) -> Result<Rubric, LoadError> {
+        let question = raw.question.get_ref().trim().to_string();
+        if question.is_empty() {
+            return Err(self.err(raw.question.span().start, "`question` must name a question id"));
+        }
+        let full_marks_at = match raw.full_marks_at {
+            Some(f) if !(*f.get_ref() > 0.0 && *f.get_ref() <= 1.0) => {
+                return Err(self.err(f.span().start, "`full_marks_at` must be in (0, 1]"));
+            }
+            Some(f) => *f.get_ref(),
+            None => DEFAULT_FULL_MARKS_AT,
+        };
+        if raw.concepts.is_empty() {
+            return Err(self.err(0, "a rubric needs at least one [[concept]]"));
+        }
+        let mut ids = HashSet::new();
+        let mut concepts = Vec::with_capacity(raw.concepts.len());
+        for spanned in raw.concepts {
+            let at = spanned.span().start;
+            let c = spanned.into_inner();
+            let id = self.id(&c.id, "concept", &mut ids)?;
+            let weight = self.weight(c.weight.as_ref())?;
+            let aliases = self.aliases(&c.aliases)?;
+            let patterns = self.patterns(&c.patterns)?;
+            if aliases.is_empty() && patterns.is_empty() {
+                return Err(self.err(c.id.span().start, format!("concept `{id}` has no aliases and no patterns: nothing can match it")));
+            }
+            concepts.push(Concept {
+                id,
+                label: c.label,
+                weight,
+                required: c.required,
+                aliases,
+                patterns,
+                any_order: c.any_order,
+                max_gap: c.max_gap.unwrap_or(DEFAULT_MAX_GAP),
+                hint: c.hint.filter(|h| !h.trim().is_empty()),
+                location: self.at(at),
+            });
+        }
+        let groups = self.groups(raw.groups, &concepts, &mut ids)?;
+        let mut misconceptions = Vec::new();
+        for spanned in raw.misconceptions {
+            let at = spanned.span().start;
+            let m = spanned.into_inner();
+            let id = self.id(&m.id, "misconception", &mut ids)?;
+            if !(*m.penalty.get_ref() >= 0.0 && *m.penalty.get_ref() <= 100.0) {
+                return Err(self.err(m.penalty.span().start, "`penalty` must be between 0 and 100"));
+            }
+            let aliases = self.aliases(&m.aliases)?;
+            let patterns = self.patterns(&m.patterns)?;
+            if aliases.is_empty() && patterns.is_empty() {
+                return Err(self.err(m.id.span().start, format!("misconception `{id}` has no aliases and no patterns")));
+            }
+            misconceptions.push(Misconception {
+                id,
+                label: m.label,
+                aliases,
+                patterns,
+                any_order: m.any_order,
+                max_gap: m.max_gap.unwrap_or(DEFAULT_MAX_GAP),
+                penalty: *m.penalty.get_ref(),
+                explanation: m.explanation,
+                location: self.at(at),
+            });
+        }
+        let scale = match raw.scale {
+            Some(s) => Some(self.scale(s)?),
+            None => None,
+        };
+        let mut samples = Vec::new();
+        for spanned in raw.samples {
+            let at = spanned.span().start;
+            let s = spanned.into_inner();
+            let [min, max] = *s.score.get_ref();
+            if !(0.0..=100.0).contains(&min) || !(0.0..=100.0).contains(&max) || min > max {
+                return Err(self.err(s.score.span().start, "sample `score` must be [min, max] with 0 <= min <= max <= 100"));
+            }
+            samples.push(Sample {
+                name: s.name,
+                text: s.text,
+                min,
+                max,
+                location: self.at(at),
+            });
+        }
+        Ok(Rubric {
+            question,
+            file: self.file.to_string(),
+            full_marks_at,
+            scale,
+            concepts,
+            groups,
+            misconceptions,
+            samples,
+        })
+    }
+
+    fn id(&self, id: &Spanned<String>, what: &str, seen: &mut HashSet<String>) -> Result<String, LoadError> {
+        let text = id.get_ref();
+        let valid = !text.is_empty()
+            && text.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'_');
+        if !valid {
+            return Err(self.err(id.span().start, format!("{what} id {text:?} must be lowercase letters, digits, '-' or '_'")));
+        }
+        if !seen.insert(text.clone()) {
+            return Err(self.err(id.span().start, format!("duplicate id `{text}`: concept, group and misconception ids must be unique")));
+        }
+        Ok(text.clone())
+    }
+
+    fn weight(&self, weight: Option<&Spanned<f64>>) -> Result<f64, LoadError> {
+        match weight {
+            None => Ok(1.0),
+            Some(w) if *w.get_ref() > 0.0 && w.get_ref().is_finite() => Ok(*w.get_ref()),
+            Some(w) => Err(self.err(w.span().start, format!("weight must be greater than zero, not {}", w.get_ref()))),
+        }
+    }
+
+    fn aliases(&self, raw: &[Spanned<String>]) -> Result<Vec<Alias>, LoadError> {
+        raw.iter()
+            .map(|a| {
+                if a.get_ref().trim().is_empty() {
+                    Err(self.err(a.span().start, "empty alias"))
+                } else {
+                    Ok(Alias {
+                        text: a.get_ref().clone(),
+                        location: self.at(a.span().start),
+                    })
+                }
+            })
+            .collect()
+    }
+
+    fn patterns(&self, raw: &[Spanned<String>]) -> Result<Vec<Pattern>, LoadError> {
+        raw.iter()
+            .map(|p| {
+                let regex = RegexBuilder::new(p.get_ref())
+                    .case_insensitive(true)
+                    .size_limit(1 << 20)
+                    .build()
+                    .map_err(|e| {
+                        let detail = e.to_string().lines().last().unwrap_or_default().trim().to_string();
+                        self.err(p.span().start, format!("invalid regex {:?}: {detail}", p.get_ref()))
+                    })?;
+                if regex.is_match("") {
+                    return Err(self.err(p.span().start, format!("pattern {:?} matches empty text", p.get_ref())));
+                }
+                Ok(Pattern {
+                    source: p.get_ref().clone(),
+                    regex,
+                    location: self.at(p.span().start),
+                })
+            })
+            .collect()
+    }
+
+    fn groups(
+        &self,
+        raw: Vec<Spanned<RawGroup>>,
+        concepts: &[Concept],
+        ids: &mut HashSet<String>,
+    ) -> Result<Vec<Group>, LoadError> {
+        let known: HashMap<&str, ()> = concepts.iter().map(|c| (c.id.as_str(), ())).collect();
+        let mut member_of: HashMap<String, String> = HashMap::new();
+        let mut groups = Vec::new();
+        for spanned in raw {
+            let at = spanned.span().start;
+            let g = spanned.into_inner();
+            let id = self.id(&g.id, "group", ids)?;
+            if g.concepts.is_empty() {
+                return Err(self.err(g.id.span().start, format!("group `{id}` names no concepts")));
+            }
+            let mut members = Vec::new();
+            for c in &g.concepts {
+                if !known.contains_key(c.get_ref().as_str()) {
+                    return Err(self.err(c.span().start, format!("group `{id}` names unknown concept `{}`", c.get_ref())));
+                }
+                if let Some(other) = member_of.insert(c.get_ref().clone(), id.clone()) {
+                    return Err(self.err(c.span().start, format!("concept `{}` is already in group `{other}`", c.get_ref())));
+                }
+                members.push(c.get_ref().clone());
+            }
+            let need = match &g.need {
+                Some(n) if *n.get_ref() == 0 || *n.get_ref() > members.len() => {
+                    return Err(self.err(n.span().start, format!("`need` must be between 1 and {} (the group's size)", members.len())));
+                }
+                Some(n) => *n.get_ref(),
+                None => 1,
+            };
+            let weight = self.weight(g.weight.as_ref())?;
+            groups.push(Group {
+                id,
+                label: g.label,
+                concepts: members,
+                need,
+                weight,
+                location: self.at(at),
+            });
+        }
+        Ok(groups)
+    }
+
+    fn scale(&self, raw: Spanned<RawScale>) -> Result<Scale, LoadError> {
+        let at = raw.span().start;
+        let s = raw.into_inner();
+        if s.max == 0 {
+            return Err(self.err(at, "scale `max` must be at least 1"));
+        }
+        if s.levels.is_empty() {
+            return Err(self.err(at, "scale needs at least one level"));
+        }
+        let mut levels = Vec::new();
+        for spanned in s.levels {
+            let at = spanned.span().start;
+            let l = spanned.into_inner();
+            let when = match (l.found, l.score) {
+                (Some(found), None) => LevelRule::Found(found),
+                (None, Some(score)) if (0.0..=100.0).contains(&score) => LevelRule::Score(score),
+                (None, Some(_)) => return Err(self.err(at, "a level's `score` must be between 0 and 100")),
+                _ => return Err(self.err(at, "a level needs exactly one of `found` or `score`")),
+            };
+            if l.points > s.max {
+                return Err(self.err(at, format!("level gives {} points, more than the scale's max {}", l.points, s.max)));
+            }
+            levels.push(Level { when, points: l.points });
+        }
+        Ok(Scale { max: s.max, levels })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const GOOD: &str = r#"
+question = "22"
+
+[[concept]]
+id = "jitter"
+label = "Jitter"
+weight = 2
+aliases = ["jitter", "random delay"]
+
+[[concept]]
+id = "cap"
+label = "A cap on attempts"
+aliases = ["max attempts"]
+
+[[concept]]
+id = "deadline"
+label = "A deadline"
+aliases = ["deadline"]
+
+[[group]]
+id = "bound"
+label = "Bounded retrying"
+concepts = ["cap", "deadline"]
+weight = 3
+"#;
+
+    fn err(source: &str) -> String {
+        Rubric::from_toml("r.toml", source).unwrap_err().to_string()
+    }
+
+    #[test]
+    fn reads_a_valid_rubric() {
+        let rubric = Rubric::from_toml("r.toml", GOOD).unwrap();
+        assert_eq!(rubric.question, "22");
+        assert_eq!(rubric.concepts.len(), 3);
+        assert_eq!(rubric.total_weight(), 5.0);
+        assert_eq!(rubric.concepts[1].weight, 1.0);
+        assert_eq!(rubric.concepts[0].location.line, 4);
+    }
+
+    #[test]
+    fn unknown_fields_are_errors_with_a_location() {
+        let e = err("question = \"1\"\n[[concept]]\nid = \"a\"\nlabel = \"A\"\naliases = [\"x\"]\nwieght = 2\n");
+        assert!(e.starts_with("r.toml:6:1:"), "{e}");
+        assert!(e.contains("wieght"), "{e}");
+    }
+
+    #[test]
+    fn validation_errors_name_line_and_column() {
+        let cases = [
+            (GOOD.replace("weight = 2", "weight = 0"), "r.toml:7:10:", "greater than zero"),
+            (GOOD.replace("id = \"cap\"", "id = \"jitter\""), "r.toml:11:6:", "duplicate id"),
+            (GOOD.replace("[\"cap\", \"deadline\"]", "[\"cap\", \"nope\"]"), "r.toml:23:20:", "unknown concept `nope`"),
+            (GOOD.replace("aliases = [\"deadline\"]", "patterns = ['O(V']"), "r.toml:18:13:", "invalid regex"),
+        ];
+        for (source, at, what) in cases {
+            let e = err(&source);
+            assert!(e.starts_with(at) && e.contains(what), "expected {at} {what}, got {e}");
+        }
+    }
+
+    #[test]
+    fn a_concept_needs_something_to_match() {
+        let e = err("question = \"1\"\n[[concept]]\nid = \"a\"\nlabel = \"A\"\n");
+        assert!(e.contains("no aliases and no patterns"), "{e}");
+    }
+
+    #[test]
+    fn scale_levels_are_checked() {
+        let source = format!("{GOOD}\n[scale]\nmax = 3\nlevels = [{{ found = 2, points = 4 }}]\n");
+        assert!(err(&source).contains("more than the scale's max"));
+        let source = format!("{GOOD}\n[scale]\nmax = 3\nlevels = [{{ found = 2, score = 50, points = 1 }}]\n");
+        assert!(err(&source).contains("exactly one of"));
+    }
+}

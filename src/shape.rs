@@ -1,0 +1,77 @@
+//! The shape of an answer: prose, or a bare list of terms.
+//!
+//! Keyword stuffing ("KPIs, OKRs, roadmap, governance, stakeholders") names concepts without
+//! explaining any of them. Such an answer is split into fragments at line breaks and list
+//! punctuation; when most of its words sit in fragments of three words or fewer, it is a list.
+//! Lines that look like code are left out: pseudocode is short-lined but not a keyword list.
+
+/// Fragments of at most this many words are "bare terms".
+const BARE_FRAGMENT_WORDS: usize = 3;
+/// Share of words in bare fragments that makes a keyword list.
+const BARE_SHARE: f64 = 0.6;
+/// Fewer words than this are judged by the short-answer rule instead.
+const MIN_WORDS: usize = 8;
+
+/// Whether `text` is mostly a list of bare terms rather than sentences.
+pub fn is_keyword_list(text: &str) -> bool {
+    let mut total = 0usize;
+    let mut bare = 0usize;
+    let mut in_fence = false;
+    for line in text.lines() {
+        let trimmed = line.trim();
+        if trimmed.starts_with("```") || trimmed.starts_with("~~~") {
+            in_fence = !in_fence;
+            continue;
+        }
+        if in_fence || looks_like_code(trimmed) {
+            continue;
+        }
+        for fragment in trimmed.split([',', ';', '|', '\u{2022}', '/']).flat_map(split_sentences) {
+            let words = fragment.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).count();
+            total += words;
+            if words <= BARE_FRAGMENT_WORDS {
+                bare += words;
+            }
+        }
+    }
+    total >= MIN_WORDS && bare as f64 >= BARE_SHARE * total as f64
+}
+
+/// Splits at full stops followed by a space (not "Node.js").
+fn split_sentences(s: &str) -> impl Iterator<Item = &str> {
+    s.split(". ").flat_map(|p| p.split(" - "))
+}
+
+fn looks_like_code(line: &str) -> bool {
+    line.contains(['{', '}', '=', '(', ')', '[', ']', '<', '>'])
+        || line.ends_with(':') && !line.contains(' ')
+        || line.starts_with("//")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn keyword_lists_are_recognised() {
+        assert!(is_keyword_list("KPIs, OKRs, roadmap, governance, stakeholders, funding, quarterly reviews"));
+        assert!(is_keyword_list("- KPIs\n- OKRs\n- roadmap\n- quarterly reviews\n- finance partner\n- value stream"));
+        assert!(is_keyword_list("jitter; exponential backoff; max retries; timeouts; idempotency; circuit breaker"));
+    }
+
+    #[test]
+    fn prose_and_explained_bullets_are_not() {
+        assert!(!is_keyword_list(
+            "I meet the executives to learn their goals, then build a roadmap with measurable KPIs and review it every quarter."
+        ));
+        assert!(!is_keyword_list(
+            "- Tie every project to a business KPI that finance agrees with\n- Review progress each quarter with the leadership team\n- Cascade goals through OKRs so engineers see the outcome"
+        ));
+        assert!(!is_keyword_list("function dfs(v):\n  visited.add(v)\n  for n in adj(v):\n    if n in stack: return true\nDFS with a recursion stack runs in linear time over vertices and edges."));
+    }
+
+    #[test]
+    fn short_texts_are_left_to_the_short_answer_rule() {
+        assert!(!is_keyword_list("KPIs, OKRs"));
+    }
+}

@@ -1,0 +1,122 @@
+//! Positions in an answer, and the normalized copy that regex patterns run over.
+
+/// Line and column (both from 1; the column counts characters) of byte offsets in one text.
+#[derive(Clone, Debug)]
+pub struct LineIndex {
+    line_starts: Vec<usize>,
+}
+
+impl LineIndex {
+    /// Indexes the line starts of `text`.
+    pub fn new(text: &str) -> Self {
+        let mut line_starts = vec![0];
+        line_starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
+        LineIndex { line_starts }
+    }
+
+    /// Line and column of byte `offset` in `text` (the text this index was built from).
+    pub fn position(&self, text: &str, offset: usize) -> (usize, usize) {
+        let line = self.line_starts.partition_point(|&start| start <= offset) - 1;
+        let start = self.line_starts[line];
+        let column = text.get(start..offset).map_or(1, |s| s.chars().count() + 1);
+        (line + 1, column)
+    }
+}
+
+/// A copy of the text with typographic characters made ASCII, and a map back to the original.
+///
+/// Curly quotes become straight, Unicode dashes and the minus sign become `-`, the multiplication
+/// sign becomes `x`, non-breaking spaces become spaces. Patterns such as `O\(V\s*\+\s*E\)` then match
+/// however the answer was typeset.
+#[derive(Clone, Debug)]
+pub struct NormalizedText {
+    /// The normalized copy.
+    pub text: String,
+    /// For each byte of `text`, the byte offset in the original; one extra entry for the end.
+    origin: Vec<u32>,
+}
+
+impl NormalizedText {
+    /// Builds the normalized copy of `original`.
+    pub fn new(original: &str) -> Self {
+        if original.is_ascii() {
+            return NormalizedText {
+                text: original.to_string(),
+                origin: Vec::new(),
+            };
+        }
+        let mut text = String::with_capacity(original.len());
+        let mut origin = Vec::with_capacity(original.len() + 1);
+        for (offset, c) in original.char_indices() {
+            let replacement = match c {
+                '\u{2018}' | '\u{2019}' | '\u{201A}' | '\u{2032}' => Some('\''),
+                '\u{201C}' | '\u{201D}' | '\u{201E}' | '\u{2033}' => Some('"'),
+                '\u{2010}'..='\u{2015}' | '\u{2212}' | '\u{FE63}' | '\u{FF0D}' => Some('-'),
+                '\u{00D7}' => Some('x'),
+                '\u{00A0}' | '\u{2007}' | '\u{202F}' | '\u{2009}' | '\u{200A}' => Some(' '),
+                _ => None,
+            };
+            let before = text.len();
+            match replacement {
+                Some(r) => text.push(r),
+                None => text.push(c),
+            }
+            origin.extend(std::iter::repeat_n(offset as u32, text.len() - before));
+        }
+        origin.push(original.len() as u32);
+        NormalizedText { text, origin }
+    }
+
+    /// The original byte offset of normalized byte `offset`.
+    pub fn original_offset(&self, offset: usize) -> usize {
+        if self.origin.is_empty() {
+            offset
+        } else {
+            self.origin[offset.min(self.origin.len() - 1)] as usize
+        }
+    }
+
+    /// The original byte range of normalized range `start..end`.
+    pub fn original_range(&self, start: usize, end: usize, original: &str) -> (usize, usize) {
+        if self.origin.is_empty() {
+            return (start, end);
+        }
+        let from = self.original_offset(start);
+        if end == 0 || end <= start {
+            return (from, from);
+        }
+        // The last normalized byte maps to the start of its original character; take that
+        // character whole.
+        let last = self.original_offset(end - 1);
+        let width = original[last..].chars().next().map_or(0, char::len_utf8);
+        (from, last + width)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lines_and_columns_count_from_one_in_characters() {
+        let text = "first line\nsecond \u{00e9}t\u{00e9} jitter\n";
+        let index = LineIndex::new(text);
+        assert_eq!(index.position(text, 0), (1, 1));
+        let at = text.find("jitter").unwrap();
+        assert_eq!(index.position(text, at), (2, 12));
+    }
+
+    #[test]
+    fn normalized_text_maps_back_to_the_original() {
+        let original = "It runs in O(V \u{2212} E) \u{2014} \u{201C}quoted\u{201D}";
+        let normalized = NormalizedText::new(original);
+        assert_eq!(normalized.text, "It runs in O(V - E) - \"quoted\"");
+        let start = normalized.text.find("O(").unwrap();
+        let end = normalized.text.find(')').unwrap() + 1;
+        let (from, to) = normalized.original_range(start, end, original);
+        assert_eq!(&original[from..to], "O(V \u{2212} E)");
+        let q = normalized.text.find("\"quoted\"").unwrap();
+        let (from, to) = normalized.original_range(q, q + 8, original);
+        assert_eq!(&original[from..to], "\u{201C}quoted\u{201D}");
+    }
+}
