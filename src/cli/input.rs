@@ -1,0 +1,40 @@
+//! Reading answers from files and stdin, with limits and decoding.
+
+use std::io::Read;
+use std::path::Path;
+
+use anyhow::{Context, bail};
+use itdq::Decoded;
+
+/// Answers larger than this are refused: no interview answer is a megabyte long, and a file that
+/// size is far more likely a mistake (a log, an archive) than a take-home.
+pub const MAX_ANSWER_BYTES: u64 = 1 << 20;
+
+/// Reads and decodes an answer from a path, or from stdin when the path is `-`.
+pub fn read_answer(path: &Path) -> anyhow::Result<Decoded> {
+    let name = path.display().to_string();
+    let mut bytes = Vec::new();
+    if name == "-" {
+        std::io::stdin()
+            .lock()
+            .take(MAX_ANSWER_BYTES + 1)
+            .read_to_end(&mut bytes)
+            .context("cannot read the answer from stdin")?;
+    } else {
+        if path.is_dir() {
+            bail!("{name}: is a folder; `itdq grade` takes one answer file (use `itdq batch` for folders)");
+        }
+        let file = std::fs::File::open(path).with_context(|| format!("cannot open the answer {name}"))?;
+        file.take(MAX_ANSWER_BYTES + 1)
+            .read_to_end(&mut bytes)
+            .with_context(|| format!("cannot read the answer {name}"))?;
+    }
+    let shown = if name == "-" { "stdin" } else { name.as_str() };
+    if bytes.len() as u64 > MAX_ANSWER_BYTES {
+        bail!(
+            "{shown}: larger than {} KiB; an answer file must be smaller (is this the right file?)",
+            MAX_ANSWER_BYTES / 1024
+        );
+    }
+    itdq::decode(&bytes).with_context(|| format!("{shown}: cannot grade it"))
+}
