@@ -185,8 +185,7 @@ fn boundaries(gap: &str, next_word: &str) -> (bool, bool) {
             }
             b',' | b';' | b':' | b'(' | b')' | b'[' | b']' | b'|' => clause = true,
             b'\n' => {
-                clause = true;
-                // A blank line, or a new line that opens a list item or a heading.
+                // A hard-wrapped line goes on with the same sentence and clause; a blank line, or a new line that opens a list item or a heading.
                 let rest = gap[i + 1..].trim_start_matches([' ', '\t']);
                 if rest.starts_with('\n')
                     || rest.starts_with(['-', '*', '+', '#', '>', '|', '`'])
