@@ -20,14 +20,25 @@ fn main() {
     rubrics.sort();
     let mut code = String::new();
     let questions = root.join("bank/questions.toml");
-    writeln!(code, "pub(crate) const QUESTIONS: &str = include_str!({:?});", questions.display().to_string()).unwrap();
+    writeln!(
+        code,
+        "pub(crate) const QUESTIONS: &str = include_str!({:?});",
+        questions.display().to_string()
+    )
+    .unwrap();
     writeln!(code, "pub(crate) const RUBRICS: &[(&str, &str)] = &[").unwrap();
     for name in &rubrics {
         let path = root.join("rubrics").join(name);
         println!("cargo:rerun-if-changed={}", path.display());
-        writeln!(code, "    ({name:?}, include_str!({:?})),", path.display().to_string()).unwrap();
+        writeln!(
+            code,
+            "    ({name:?}, include_str!({:?})),",
+            path.display().to_string()
+        )
+        .unwrap();
     }
     writeln!(code, "];").unwrap();
-    let out = Path::new(&std::env::var("OUT_DIR").expect("cargo sets OUT_DIR")).join("builtin_bank.rs");
+    let out =
+        Path::new(&std::env::var("OUT_DIR").expect("cargo sets OUT_DIR")).join("builtin_bank.rs");
     std::fs::write(out, code).expect("write builtin_bank.rs");
 }

@@ -12,6 +12,7 @@ use tantivy::tokenizer::{
 };
 
 use crate::negation;
+pub use crate::negation::Cue;
 use crate::spelling::AmericanSpelling;
 
 /// A word of analysed text.
@@ -30,9 +31,9 @@ pub struct Term {
     pub acronym: bool,
     /// All digits: never matched fuzzily.
     pub number: bool,
-    /// Byte offset of the negation cue ("not", "without", "no need for") whose scope covers this
-    /// word, if any. A match that contains its own cue ("no downtime") is not negated by it.
-    pub negation: Option<usize>,
+    /// The negation cue ("not", "without", "no need for", "avoid") whose scope covers this word,
+    /// if any. A match that contains its own cue ("no downtime") is not negated by it.
+    pub negation: Option<Cue>,
 }
 
 /// The result of analysing a text: its content words (stop words removed) and counts.
@@ -96,8 +97,18 @@ impl Analyzer {
         let stemmer = Stemmer::create(Algorithm::English);
         let sentence_count = raw.last().map_or(0, |t| t.sentence as usize + 1);
         let mut terms = Vec::with_capacity(raw.len());
-        for (token, negated) in raw.iter().zip(negated.iter()) {
-            if is_stop_word(&token.norm) && !token.acronym {
+        for (i, (token, negated)) in raw.iter().zip(negated.iter()).enumerate() {
+            // A stop word inside a hyphenated compound is part of a term: opt-in, at-least-once.
+            let hyphenated = |j: usize, k: usize| {
+                raw.get(j)
+                    .zip(raw.get(k))
+                    .is_some_and(|(a, b)| is_hyphen(&text[a.end..b.start]))
+            };
+            if is_stop_word(&token.norm)
+                && !token.acronym
+                && !(i > 0 && hyphenated(i - 1, i))
+                && !hyphenated(i, i + 1)
+            {
                 continue;
             }
             let stem = stemmer.stem(&token.norm).into_owned();
@@ -121,9 +132,7 @@ impl Analyzer {
 
     /// Stems one already-normalised word the way [`Analyzer::analyze`] does.
     pub fn stem(&self, norm: &str) -> String {
-        Stemmer::create(Algorithm::English)
-            .stem(norm)
-            .into_owned()
+        Stemmer::create(Algorithm::English).stem(norm).into_owned()
     }
 
     /// Normalises one word (lowercase, folding, American spelling) without stemming it.
@@ -146,10 +155,10 @@ impl Analyzer {
         while let Some(token) = stream.next() {
             let gap = &text[prev_end..token.offset_from];
             let original = &text[token.offset_from..token.offset_to];
-            let (sentence_break, clause_break) = if out.is_empty() {
-                (false, true)
-            } else {
-                boundaries(gap, original)
+            let (sentence_break, clause_break) = match out.last() {
+                None => (false, true),
+                Some(prev) if is_abbreviation(&prev.norm) => (false, boundaries(gap, original).1),
+                Some(_) => boundaries(gap, original),
             };
             if sentence_break {
                 sentence += 1;
@@ -190,7 +199,8 @@ fn boundaries(gap: &str, next_word: &str) -> (bool, bool) {
                 if rest.starts_with('\n')
                     || rest.starts_with(['-', '*', '+', '#', '>', '|', '`'])
                     || rest.starts_with('\u{2022}')
-                    || (rest.is_empty() && next_word.chars().next().is_some_and(|c| c.is_ascii_digit()))
+                    || (rest.is_empty()
+                        && next_word.chars().next().is_some_and(|c| c.is_ascii_digit()))
                 {
                     sentence = true;
                 }
@@ -206,6 +216,20 @@ fn boundaries(gap: &str, next_word: &str) -> (bool, bool) {
         clause = true;
     }
     (sentence, clause || sentence)
+}
+
+/// Words after which a full stop is an abbreviation, not a sentence end ("e.g.", "i.e.", "vs.").
+fn is_abbreviation(norm: &str) -> bool {
+    norm.len() == 1
+        || matches!(
+            norm,
+            "vs" | "approx" | "incl" | "cf" | "al" | "eg" | "ie" | "mr" | "dr"
+        )
+}
+
+/// A single hyphen (ASCII or Unicode) between two words.
+fn is_hyphen(gap: &str) -> bool {
+    matches!(gap, "-" | "\u{2010}" | "\u{2011}")
 }
 
 fn is_clause_conjunction(norm: &str) -> bool {
@@ -235,14 +259,12 @@ fn is_acronym(original: &str) -> bool {
 /// Negation words ("no", "not", "without", "never") are content words on purpose, so that an
 /// alias such as "no downtime" keeps them.
 const STOP_WORDS: &[&str] = &[
-    "a", "about", "after", "all", "also", "am", "an", "and", "any", "are", "as", "at", "be",
-    "been", "before", "being", "both", "but", "by", "can", "could", "d", "did", "do", "does",
-    "doing", "each", "eg", "etc", "for", "from", "had", "has", "have", "having", "he", "her",
-    "here", "hers", "him", "his", "how", "i", "ie", "if", "in", "into", "is", "it", "its",
-    "itself", "just", "ll", "m", "me", "might", "more", "most", "must", "my", "of", "on", "once",
-    "only", "or", "other", "our", "ours", "own", "re", "s", "same", "she", "should", "so",
-    "some", "such", "t", "than", "that", "the", "their", "theirs", "them", "then", "there",
-    "these", "they", "this", "those", "through", "to", "too", "us", "ve", "very", "was",
+    "a", "about", "also", "am", "an", "and", "are", "as", "at", "be", "been", "being", "but", "by",
+    "can", "could", "d", "did", "do", "does", "doing", "eg", "etc", "for", "from", "had", "has",
+    "have", "having", "he", "her", "here", "hers", "him", "his", "how", "i", "ie", "if", "in",
+    "into", "is", "it", "its", "itself", "just", "ll", "m", "me", "might", "must", "my", "of",
+    "on", "or", "our", "ours", "s", "she", "should", "so", "t", "than", "that", "the", "their",
+    "theirs", "them", "then", "there", "these", "they", "this", "those", "to", "us", "ve", "was",
     "we", "were", "what", "when", "where", "which", "while", "who", "whom", "why", "will", "with",
     "would", "you", "your", "yours",
 ];
@@ -292,7 +314,9 @@ impl<T: TokenStream> TokenStream for AcronymPluralStream<T> {
         let bytes = text.as_bytes();
         if bytes.len() >= 3
             && bytes[bytes.len() - 1] == b's'
-            && bytes[..bytes.len() - 1].iter().all(|b| b.is_ascii_uppercase() || b.is_ascii_digit())
+            && bytes[..bytes.len() - 1]
+                .iter()
+                .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit())
             && bytes[0].is_ascii_uppercase()
         {
             self.tail.token_mut().text.pop();
@@ -350,7 +374,10 @@ mod tests {
         let plain = stems("use exponential backoff and don't retry forever");
         let marked = stems("**Use** `exponential` _backoff_ and don\u{2019}t retry forever");
         assert_eq!(plain, marked);
-        assert_eq!(stems("# Heading\n- bullet one"), stems("heading bullet one"));
+        assert_eq!(
+            stems("# Heading\n- bullet one"),
+            stems("heading bullet one")
+        );
     }
 
     #[test]
@@ -392,6 +419,32 @@ mod tests {
         // "here" and "then" are stop words
         assert_eq!(sentences, vec![0, 0, 0, 1, 2, 2, 3]);
         assert_eq!(analysis.sentence_count, 4);
+    }
+
+    #[test]
+    fn abbreviations_do_not_end_sentences() {
+        let analysis = Analyzer::new().analyze("Cache hot keys, e.g. sessions. Then stop.");
+        let sentences: Vec<u32> = analysis.terms.iter().map(|t| t.sentence).collect();
+        // cache hot keys e g sessions | stop
+        assert_eq!(sentences, vec![0, 0, 0, 0, 0, 0, 1]);
+    }
+
+    #[test]
+    fn stop_words_inside_hyphenated_compounds_are_kept() {
+        let norms = |text: &str| -> Vec<String> {
+            Analyzer::new()
+                .analyze(text)
+                .terms
+                .into_iter()
+                .map(|t| t.norm)
+                .collect()
+        };
+        assert_eq!(norms("an opt-in flag"), ["opt", "in", "flag"]);
+        assert_eq!(
+            norms("at-least-once delivery"),
+            ["at", "least", "once", "delivery"]
+        );
+        assert_eq!(norms("opt in"), ["opt"]);
     }
 
     #[test]

@@ -61,21 +61,34 @@ impl Bank {
     pub fn builtin() -> Bank {
         let rubrics = builtin::RUBRICS
             .iter()
-            .map(|(name, text)| (name.to_string(), (format!("rubrics/{name}"), text.to_string())))
+            .map(|(name, text)| {
+                (
+                    name.to_string(),
+                    (format!("rubrics/{name}"), text.to_string()),
+                )
+            })
             .collect();
-        Bank::from_sources("built-in", "bank/questions.toml", builtin::QUESTIONS, rubrics)
-            .expect("the built-in bank is checked by the test suite")
+        Bank::from_sources(
+            "built-in",
+            "bank/questions.toml",
+            builtin::QUESTIONS,
+            rubrics,
+        )
+        .expect("the built-in bank is checked by the test suite")
     }
 
     /// Reads a bank folder: `DIR/questions.toml` or `DIR/bank/questions.toml`, and rubrics from
     /// `DIR/rubrics/`.
     pub fn from_dir(dir: &Path) -> Result<Bank, LoadError> {
-        let questions_path = [dir.join("questions.toml"), dir.join("bank").join("questions.toml")]
-            .into_iter()
-            .find(|p| p.is_file())
-            .ok_or_else(|| LoadError::NotABank {
-                path: dir.display().to_string(),
-            })?;
+        let questions_path = [
+            dir.join("questions.toml"),
+            dir.join("bank").join("questions.toml"),
+        ]
+        .into_iter()
+        .find(|p| p.is_file())
+        .ok_or_else(|| LoadError::NotABank {
+            path: dir.display().to_string(),
+        })?;
         let questions = read(&questions_path)?;
         let mut rubrics = BTreeMap::new();
         let rubric_dir = dir.join("rubrics");
@@ -114,15 +127,27 @@ impl Bank {
         for q in raw.questions {
             let id = q.id.get_ref().trim().to_string();
             if id.is_empty() || !seen.insert(id.clone()) {
-                let why = if id.is_empty() { "empty question id".to_string() } else { format!("duplicate question id {id:?}") };
-                return Err(LoadError::invalid(questions_path, questions_toml, q.id.span().start, why));
+                let why = if id.is_empty() {
+                    "empty question id".to_string()
+                } else {
+                    format!("duplicate question id {id:?}")
+                };
+                return Err(LoadError::invalid(
+                    questions_path,
+                    questions_toml,
+                    q.id.span().start,
+                    why,
+                ));
             }
             let rubric_file = q.rubric.unwrap_or_else(|| default_rubric_file(&id));
             questions.push(Question {
                 id,
                 section: q.section,
                 prompt: q.prompt.trim().to_string(),
-                reference: q.reference.map(|r| r.trim().to_string()).filter(|r| !r.is_empty()),
+                reference: q
+                    .reference
+                    .map(|r| r.trim().to_string())
+                    .filter(|r| !r.is_empty()),
                 rubric_file,
             });
         }
@@ -157,10 +182,13 @@ impl Bank {
 
     /// Reads and validates the rubric of a question.
     pub fn rubric(&self, question: &Question) -> Result<Rubric, LoadError> {
-        let (path, text) = self.rubrics.get(&question.rubric_file).ok_or_else(|| LoadError::NoRubric {
-            id: question.id.clone(),
-            expected: format!("rubrics/{}", question.rubric_file),
-        })?;
+        let (path, text) =
+            self.rubrics
+                .get(&question.rubric_file)
+                .ok_or_else(|| LoadError::NoRubric {
+                    id: question.id.clone(),
+                    expected: format!("rubrics/{}", question.rubric_file),
+                })?;
         let rubric = Rubric::from_toml(path, text)?;
         if canonical_id(&rubric.question) != canonical_id(&question.id) {
             let offset = text.find("question").unwrap_or(0);
@@ -168,7 +196,10 @@ impl Bank {
                 path,
                 text,
                 offset,
-                format!("this rubric is for question {:?}, but question {:?} points to it", rubric.question, question.id),
+                format!(
+                    "this rubric is for question {:?}, but question {:?} points to it",
+                    rubric.question, question.id
+                ),
             ));
         }
         Ok(rubric)
@@ -176,7 +207,11 @@ impl Bank {
 
     /// Rubric files no question points to (path for messages, TOML text).
     pub fn orphan_rubrics(&self) -> Vec<(&str, &str)> {
-        let used: HashSet<&str> = self.questions.iter().map(|q| q.rubric_file.as_str()).collect();
+        let used: HashSet<&str> = self
+            .questions
+            .iter()
+            .map(|q| q.rubric_file.as_str())
+            .collect();
         self.rubrics
             .iter()
             .filter(|(name, _)| !used.contains(name.as_str()))
@@ -203,7 +238,10 @@ fn default_rubric_file(id: &str) -> String {
 /// `Q07`, `q7`, `07` and `7` are one id.
 fn canonical_id(id: &str) -> String {
     let id = id.trim();
-    let id = id.strip_prefix(['q', 'Q']).filter(|rest| rest.starts_with(|c: char| c.is_ascii_digit())).unwrap_or(id);
+    let id = id
+        .strip_prefix(['q', 'Q'])
+        .filter(|rest| rest.starts_with(|c: char| c.is_ascii_digit()))
+        .unwrap_or(id);
     match id.parse::<u64>() {
         Ok(n) => n.to_string(),
         Err(_) => id.to_string(),
@@ -229,13 +267,21 @@ mod tests {
         assert_eq!(bank.questions().len(), 50);
         assert_eq!(bank.question("q13").unwrap().id, "13");
         let err = bank.question("51").unwrap_err().to_string();
-        assert!(err.contains("unknown question \"51\"") && err.contains("1, 2, 3"), "{err}");
+        assert!(
+            err.contains("unknown question \"51\"") && err.contains("1, 2, 3"),
+            "{err}"
+        );
     }
 
     #[test]
     fn duplicate_question_ids_are_errors() {
-        let toml = "[[question]]\nid = \"1\"\nprompt = \"a\"\n[[question]]\nid = \"1\"\nprompt = \"b\"\n";
+        let toml =
+            "[[question]]\nid = \"1\"\nprompt = \"a\"\n[[question]]\nid = \"1\"\nprompt = \"b\"\n";
         let err = Bank::from_sources("t", "questions.toml", toml, BTreeMap::new()).unwrap_err();
-        assert!(err.to_string().starts_with("questions.toml:5:6: duplicate question id"), "{err}");
+        assert!(
+            err.to_string()
+                .starts_with("questions.toml:5:6: duplicate question id"),
+            "{err}"
+        );
     }
 }

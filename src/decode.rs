@@ -21,28 +21,38 @@ pub enum DecodeError {
 pub fn decode(bytes: &[u8]) -> Result<Decoded, DecodeError> {
     if let Some((encoding, bom)) = encoding_rs::Encoding::for_bom(bytes) {
         let (text, _, had_errors) = encoding.decode(bytes);
-        let note = (encoding != encoding_rs::UTF_8).then(|| format!("decoded as {} (byte-order mark)", encoding.name()));
+        let note = (encoding != encoding_rs::UTF_8)
+            .then(|| format!("decoded as {} (byte-order mark)", encoding.name()));
         let _ = bom;
         if had_errors && encoding != encoding_rs::UTF_8 {
-            return Err(DecodeError::Binary { reason: format!("invalid {} text", encoding.name()) });
+            return Err(DecodeError::Binary {
+                reason: format!("invalid {} text", encoding.name()),
+            });
         }
         return checked(text.into_owned(), note);
     }
     if bytes.contains(&0) {
-        return Err(DecodeError::Binary { reason: "it contains NUL bytes".into() });
+        return Err(DecodeError::Binary {
+            reason: "it contains NUL bytes".into(),
+        });
     }
     match std::str::from_utf8(bytes) {
         Ok(text) => checked(text.to_string(), None),
         Err(_) => {
             let (text, _, _) = encoding_rs::WINDOWS_1252.decode(bytes);
-            checked(text.into_owned(), Some("not valid UTF-8; decoded as Windows-1252".into()))
+            checked(
+                text.into_owned(),
+                Some("not valid UTF-8; decoded as Windows-1252".into()),
+            )
         }
     }
 }
 
 fn checked(text: String, note: Option<String>) -> Result<Decoded, DecodeError> {
     if text.contains('\0') {
-        return Err(DecodeError::Binary { reason: "it contains NUL characters".into() });
+        return Err(DecodeError::Binary {
+            reason: "it contains NUL characters".into(),
+        });
     }
     let control = text
         .chars()
@@ -50,7 +60,9 @@ fn checked(text: String, note: Option<String>) -> Result<Decoded, DecodeError> {
         .count();
     let total = text.chars().count().max(1);
     if control * 20 > total {
-        return Err(DecodeError::Binary { reason: format!("{control} control characters in {total}") });
+        return Err(DecodeError::Binary {
+            reason: format!("{control} control characters in {total}"),
+        });
     }
     Ok(Decoded { text, note })
 }
@@ -61,7 +73,13 @@ mod tests {
 
     #[test]
     fn utf8_passes_through_and_its_bom_is_dropped() {
-        assert_eq!(decode("caf\u{e9}".as_bytes()).unwrap(), Decoded { text: "caf\u{e9}".into(), note: None });
+        assert_eq!(
+            decode("caf\u{e9}".as_bytes()).unwrap(),
+            Decoded {
+                text: "caf\u{e9}".into(),
+                note: None
+            }
+        );
         assert_eq!(decode(b"\xEF\xBB\xBFhello").unwrap().text, "hello");
     }
 
@@ -70,7 +88,10 @@ mod tests {
         let d = decode(b"na\xefve \x93quoted\x94").unwrap();
         assert_eq!(d.text, "na\u{ef}ve \u{201C}quoted\u{201D}");
         assert!(d.note.unwrap().contains("Windows-1252"));
-        let utf16: Vec<u8> = [0xFF, 0xFE].into_iter().chain("hi".encode_utf16().flat_map(u16::to_le_bytes)).collect();
+        let utf16: Vec<u8> = [0xFF, 0xFE]
+            .into_iter()
+            .chain("hi".encode_utf16().flat_map(u16::to_le_bytes))
+            .collect();
         let d = decode(&utf16).unwrap();
         assert_eq!(d.text, "hi");
         assert!(d.note.unwrap().contains("UTF-16LE"));

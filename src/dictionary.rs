@@ -14,8 +14,14 @@ pub fn contains(word: &str) -> bool {
     while lo < hi {
         let mid = lo + (hi - lo) / 2;
         // The line that holds byte `mid`.
-        let start = bytes[..mid].iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1);
-        let end = bytes[mid..].iter().position(|&b| b == b'\n').map_or(bytes.len(), |i| mid + i);
+        let start = bytes[..mid]
+            .iter()
+            .rposition(|&b| b == b'\n')
+            .map_or(0, |i| i + 1);
+        let end = bytes[mid..]
+            .iter()
+            .position(|&b| b == b'\n')
+            .map_or(bytes.len(), |i| mid + i);
         match bytes[start..end].cmp(target) {
             std::cmp::Ordering::Equal => return true,
             std::cmp::Ordering::Less => lo = end + 1,
@@ -31,7 +37,14 @@ mod tests {
 
     #[test]
     fn finds_words_and_not_misspellings() {
-        for word in ["latent", "latency", "posts", "idempotent", "aardvark", "zucchini"] {
+        for word in [
+            "latent",
+            "latency",
+            "posts",
+            "idempotent",
+            "aardvark",
+            "zucchini",
+        ] {
             assert!(contains(word), "{word}");
         }
         for word in ["jiter", "idempotant", "exponental", "zzzzzzz", "aaaaa"] {
@@ -41,6 +54,12 @@ mod tests {
 
     #[test]
     fn the_list_is_sorted() {
-        assert!(WORDS.lines().collect::<Vec<_>>().windows(2).all(|w| w[0] < w[1]));
+        assert!(
+            WORDS
+                .lines()
+                .collect::<Vec<_>>()
+                .windows(2)
+                .all(|w| w[0] < w[1])
+        );
     }
 }

@@ -44,7 +44,9 @@ pub enum LoadError {
         source: std::io::Error,
     },
     /// A folder given as a bank holds neither `questions.toml` nor `bank/questions.toml`.
-    #[error("{path}: not a bank folder (expected {path}/questions.toml or {path}/bank/questions.toml)")]
+    #[error(
+        "{path}: not a bank folder (expected {path}/questions.toml or {path}/bank/questions.toml)"
+    )]
     NotABank { path: String },
     /// No question has this id.
     #[error("unknown question {id:?}; valid ids: {}", known.join(", "))]
@@ -55,7 +57,12 @@ pub enum LoadError {
 }
 
 impl LoadError {
-    pub(crate) fn invalid(file: &str, source: &str, offset: usize, message: impl Into<String>) -> Self {
+    pub(crate) fn invalid(
+        file: &str,
+        source: &str,
+        offset: usize,
+        message: impl Into<String>,
+    ) -> Self {
         LoadError::Invalid {
             location: Location::at(file, source, offset),
             message: message.into(),

@@ -1,10 +1,10 @@
 //! Grading: a rubric compiled once, applied to any number of answers.
 
-use regex::RegexSet;
-
 use crate::analyzer::Analyzer;
 use crate::bank::Question;
-use crate::matcher::{AnswerIndex, Match, Matcher, PatternMatcher, PhraseMatcher, Target, Vocabulary};
+use crate::matcher::{
+    AnswerIndex, Match, Matcher, PatternMatcher, PhraseMatcher, Target, Vocabulary,
+};
 use crate::report::{
     Band, ConceptResult, Evidence, GroupResult, MisconceptionResult, Points, QuestionRef, Report,
     STRONG, Stats, Status, Warning, WarningCode,
@@ -26,15 +26,17 @@ pub struct Grader {
     rubric: Rubric,
     analyzer: Analyzer,
     vocabulary: Vocabulary,
-    matchers: Vec<Box<dyn Matcher>>,
-    patterns: Option<RegexSet>,
+    phrases: Vec<PhraseMatcher>,
+    patterns: Vec<PatternMatcher>,
     /// For each concept, the index of its group.
     group_of: Vec<Option<usize>>,
 }
 
 impl std::fmt::Debug for Grader {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Grader").field("question", &self.question.id).finish()
+        f.debug_struct("Grader")
+            .field("question", &self.question.id)
+            .finish()
     }
 }
 
@@ -42,36 +44,56 @@ impl Grader {
     /// Compiles `rubric` for `question`.
     pub fn new(question: &Question, rubric: Rubric, analyzer: &Analyzer) -> Grader {
         let mut vocabulary = Vocabulary::default();
-        let mut matchers: Vec<Box<dyn Matcher>> = Vec::new();
-        let mut regexes = Vec::new();
+        let mut phrases = Vec::new();
+        let mut patterns = Vec::new();
         let targets = rubric
             .concepts
             .iter()
             .enumerate()
-            .map(|(i, c)| (Target::Concept(i), &c.aliases, &c.patterns, c.any_order, c.max_gap))
+            .map(|(i, c)| {
+                (
+                    Target::Concept(i),
+                    &c.aliases,
+                    &c.patterns,
+                    c.any_order,
+                    c.max_gap,
+                )
+            })
             .chain(rubric.misconceptions.iter().enumerate().map(|(i, m)| {
-                (Target::Misconception(i), &m.aliases, &m.patterns, m.any_order, m.max_gap)
+                (
+                    Target::Misconception(i),
+                    &m.aliases,
+                    &m.patterns,
+                    m.any_order,
+                    m.max_gap,
+                )
             }));
-        for (target, aliases, patterns, any_order, max_gap) in targets {
+        for (target, aliases, pattern_list, any_order, max_gap) in targets {
             for alias in aliases {
-                if let Some(m) = PhraseMatcher::new(target, &alias.text, any_order, max_gap, analyzer, &mut vocabulary) {
-                    matchers.push(Box::new(m));
+                if let Some(m) = PhraseMatcher::new(
+                    target,
+                    &alias.text,
+                    any_order,
+                    max_gap,
+                    analyzer,
+                    &mut vocabulary,
+                ) {
+                    phrases.push(m);
                 }
             }
-            for pattern in patterns {
-                matchers.push(Box::new(PatternMatcher::new(target, pattern.regex.clone(), regexes.len())));
-                regexes.push(pattern.regex.as_str().to_string());
+            for pattern in pattern_list {
+                patterns.push(PatternMatcher::new(target, &pattern.source));
             }
         }
-        let patterns = if regexes.is_empty() {
-            None
-        } else {
-            regex::RegexSetBuilder::new(&regexes).case_insensitive(true).build().ok()
-        };
         let group_of = rubric
             .concepts
             .iter()
-            .map(|c| rubric.groups.iter().position(|g| g.concepts.contains(&c.id)))
+            .map(|c| {
+                rubric
+                    .groups
+                    .iter()
+                    .position(|g| g.concepts.contains(&c.id))
+            })
             .collect();
         Grader {
             question: QuestionRef {
@@ -82,7 +104,7 @@ impl Grader {
             rubric,
             analyzer: analyzer.clone(),
             vocabulary,
-            matchers,
+            phrases,
             patterns,
             group_of,
         }
@@ -101,23 +123,24 @@ impl Grader {
     /// Grades one answer. The same text always gives the same report.
     pub fn grade(&self, text: &str) -> Report {
         let analysis = self.analyzer.analyze(text);
-        let mut index = AnswerIndex::new(text, &analysis, &self.vocabulary, &self.analyzer);
-        if let Some(set) = &self.patterns {
-            let mut hits = vec![false; set.len()];
-            for i in set.matches(&index.normalized().text).iter() {
-                hits[i] = true;
-            }
-            index.set_pattern_hits(hits);
-        }
+        let index = AnswerIndex::new(text, &analysis, &self.vocabulary, &self.analyzer);
         let mut matches = Vec::new();
-        for matcher in &self.matchers {
+        for matcher in &self.phrases {
+            matcher.find(&index, &mut matches);
+        }
+        for matcher in &self.patterns {
             matcher.find(&index, &mut matches);
         }
         let lines = LineIndex::new(text);
         let mut per_concept: Vec<Vec<Match>> = vec![Vec::new(); self.rubric.concepts.len()];
-        let mut per_misconception: Vec<Vec<Match>> = vec![Vec::new(); self.rubric.misconceptions.len()];
-        for m in matches {
+        let mut per_misconception: Vec<Vec<Match>> =
+            vec![Vec::new(); self.rubric.misconceptions.len()];
+        for mut m in matches {
             match m.target {
+                Target::Concept(i) if self.rubric.concepts[i].ignore_negation => {
+                    m.negated = false;
+                    per_concept[i].push(m)
+                }
                 Target::Concept(i) => per_concept[i].push(m),
                 Target::Misconception(i) => per_misconception[i].push(m),
             }
@@ -205,7 +228,9 @@ impl Grader {
             score *= 0.5 + 0.5 * words as f64 / SHORT_ANSWER_WORDS as f64;
             warnings.push(Warning {
                 code: WarningCode::ShortAnswer,
-                message: format!("the answer is very short ({words} words); a full answer explains its reasoning"),
+                message: format!(
+                    "the answer is very short ({words} words); a full answer explains its reasoning"
+                ),
             });
         }
         let keyword_list = shape::is_keyword_list(text);
@@ -233,7 +258,10 @@ impl Grader {
             score = score.min(STRONG - 1.0);
         }
         let score = (score.clamp(0.0, 100.0) * 10.0).round() / 10.0;
-        let found_count = concepts.iter().filter(|c| c.status == Status::Found).count();
+        let found_count = concepts
+            .iter()
+            .filter(|c| c.status == Status::Found)
+            .count();
         let points = self.rubric.scale.as_ref().map(|scale| Points {
             value: scale
                 .levels
@@ -265,9 +293,18 @@ impl Grader {
 
 /// Turns matches into evidence: affirmative first (or only negated, when `affirmative` is false),
 /// in text order, one per start position.
-fn evidence(text: &str, lines: &LineIndex, mut found: Vec<Match>, affirmative: bool) -> Vec<Evidence> {
+fn evidence(
+    text: &str,
+    lines: &LineIndex,
+    mut found: Vec<Match>,
+    affirmative: bool,
+) -> Vec<Evidence> {
     found.retain(|m| m.negated != affirmative);
-    found.sort_by(|a, b| (a.start, a.end, a.how).cmp(&(b.start, b.end, b.how)).then_with(|| a.matched.cmp(&b.matched)));
+    found.sort_by(|a, b| {
+        (a.start, a.end, a.how)
+            .cmp(&(b.start, b.end, b.how))
+            .then_with(|| a.matched.cmp(&b.matched))
+    });
     found.dedup_by(|later, earlier| later.start < earlier.end);
     found
         .into_iter()

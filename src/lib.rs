@@ -22,7 +22,11 @@
 //! The library does no printing and no I/O beyond reading a bank folder; rendering and exit codes
 //! belong to the `itdq` binary.
 
-#![warn(clippy::print_stdout, clippy::print_stderr, missing_debug_implementations)]
+#![warn(
+    clippy::print_stdout,
+    clippy::print_stderr,
+    missing_debug_implementations
+)]
 
 pub mod analyzer;
 pub mod bank;

@@ -125,7 +125,10 @@ impl MatchKind {
         match self {
             MatchKind::Exact => "exact".into(),
             MatchKind::Stem => "stem".into(),
-            MatchKind::Fuzzy { distance } => format!("fuzzy, {distance} edit{}", if distance == 1 { "" } else { "s" }),
+            MatchKind::Fuzzy { distance } => format!(
+                "fuzzy, {distance} edit{}",
+                if distance == 1 { "" } else { "s" }
+            ),
             MatchKind::Pattern => "pattern".into(),
         }
     }
@@ -238,7 +241,9 @@ impl Report {
 
     /// Whether every required concept was found.
     pub fn has_required(&self) -> bool {
-        self.concepts.iter().all(|c| !c.required || c.status == Status::Found)
+        self.concepts
+            .iter()
+            .all(|c| !c.required || c.status == Status::Found)
     }
 }
 

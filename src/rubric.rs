@@ -4,11 +4,11 @@
 
 use std::collections::{HashMap, HashSet};
 
-use regex::{Regex, RegexBuilder};
 use serde::Deserialize;
 use toml::Spanned;
 
 use crate::error::{LoadError, Location};
+use crate::text::LineIndex;
 
 /// The default share of the total weight that earns full marks.
 pub const DEFAULT_FULL_MARKS_AT: f64 = 0.8;
@@ -67,6 +67,9 @@ pub struct Concept {
     pub any_order: bool,
     pub max_gap: u32,
     pub hint: Option<String>,
+    /// The concept names a harm the answer avoids ("without exhausting sockets"), so a negated
+    /// mention counts like any other.
+    pub ignore_negation: bool,
     pub location: Location,
 }
 
@@ -77,11 +80,11 @@ pub struct Alias {
     pub location: Location,
 }
 
-/// A regular expression for notation (O(V+E), `2 ** attempt`).
+/// A regular expression for notation (O(V+E), `2 ** attempt`). Checked when the rubric loads,
+/// compiled by the grader only when needed.
 #[derive(Clone, Debug)]
 pub struct Pattern {
     pub source: String,
-    pub regex: Regex,
     pub location: Location,
 }
 
@@ -125,7 +128,12 @@ impl Rubric {
     pub fn from_toml(file: &str, source: &str) -> Result<Rubric, LoadError> {
         let raw: RawRubric =
             toml::from_str(source).map_err(|e| LoadError::from_toml(file, source, &e))?;
-        Validator { file, source }.rubric(raw)
+        Validator {
+            file,
+            source,
+            lines: LineIndex::new(source),
+        }
+        .rubric(raw)
     }
 
     /// The sum of weights an answer can earn: concepts outside groups plus group weights.
@@ -192,6 +200,8 @@ struct RawConcept {
     any_order: bool,
     max_gap: Option<u32>,
     hint: Option<String>,
+    #[serde(default)]
+    ignore_negation: bool,
 }
 
 #[derive(Deserialize)]
@@ -231,21 +241,35 @@ struct RawSample {
 struct Validator<'a> {
     file: &'a str,
     source: &'a str,
+    lines: LineIndex,
 }
 
 impl Validator<'_> {
     fn at(&self, offset: usize) -> Location {
-        Location::at(self.file, self.source, offset)
+        let (line, column) = self
+            .lines
+            .position(self.source, offset.min(self.source.len()));
+        Location {
+            file: self.file.to_string(),
+            line,
+            column,
+        }
     }
 
     fn err(&self, offset: usize, message: impl Into<String>) -> LoadError {
-        LoadError::invalid(self.file, self.source, offset, message)
+        LoadError::Invalid {
+            location: self.at(offset),
+            message: message.into(),
+        }
     }
 
     fn rubric(&self, raw: RawRubric) -> Result<Rubric, LoadError> {
         let question = raw.question.get_ref().trim().to_string();
         if question.is_empty() {
-            return Err(self.err(raw.question.span().start, "`question` must name a question id"));
+            return Err(self.err(
+                raw.question.span().start,
+                "`question` must name a question id",
+            ));
         }
         let full_marks_at = match raw.full_marks_at {
             Some(f) if !(*f.get_ref() > 0.0 && *f.get_ref() <= 1.0) => {
@@ -267,7 +291,10 @@ impl Validator<'_> {
             let aliases = self.aliases(&c.aliases)?;
             let patterns = self.patterns(&c.patterns)?;
             if aliases.is_empty() && patterns.is_empty() {
-                return Err(self.err(c.id.span().start, format!("concept `{id}` has no aliases and no patterns: nothing can match it")));
+                return Err(self.err(
+                    c.id.span().start,
+                    format!("concept `{id}` has no aliases and no patterns: nothing can match it"),
+                ));
             }
             concepts.push(Concept {
                 id,
@@ -279,6 +306,7 @@ impl Validator<'_> {
                 any_order: c.any_order,
                 max_gap: c.max_gap.unwrap_or(DEFAULT_MAX_GAP),
                 hint: c.hint.filter(|h| !h.trim().is_empty()),
+                ignore_negation: c.ignore_negation,
                 location: self.at(at),
             });
         }
@@ -289,12 +317,18 @@ impl Validator<'_> {
             let m = spanned.into_inner();
             let id = self.id(&m.id, "misconception", &mut ids)?;
             if !(*m.penalty.get_ref() >= 0.0 && *m.penalty.get_ref() <= 100.0) {
-                return Err(self.err(m.penalty.span().start, "`penalty` must be between 0 and 100"));
+                return Err(self.err(
+                    m.penalty.span().start,
+                    "`penalty` must be between 0 and 100",
+                ));
             }
             let aliases = self.aliases(&m.aliases)?;
             let patterns = self.patterns(&m.patterns)?;
             if aliases.is_empty() && patterns.is_empty() {
-                return Err(self.err(m.id.span().start, format!("misconception `{id}` has no aliases and no patterns")));
+                return Err(self.err(
+                    m.id.span().start,
+                    format!("misconception `{id}` has no aliases and no patterns"),
+                ));
             }
             misconceptions.push(Misconception {
                 id,
@@ -318,7 +352,10 @@ impl Validator<'_> {
             let s = spanned.into_inner();
             let [min, max] = *s.score.get_ref();
             if !(0.0..=100.0).contains(&min) || !(0.0..=100.0).contains(&max) || min > max {
-                return Err(self.err(s.score.span().start, "sample `score` must be [min, max] with 0 <= min <= max <= 100"));
+                return Err(self.err(
+                    s.score.span().start,
+                    "sample `score` must be [min, max] with 0 <= min <= max <= 100",
+                ));
             }
             samples.push(Sample {
                 name: s.name,
@@ -340,15 +377,30 @@ impl Validator<'_> {
         })
     }
 
-    fn id(&self, id: &Spanned<String>, what: &str, seen: &mut HashSet<String>) -> Result<String, LoadError> {
+    fn id(
+        &self,
+        id: &Spanned<String>,
+        what: &str,
+        seen: &mut HashSet<String>,
+    ) -> Result<String, LoadError> {
         let text = id.get_ref();
         let valid = !text.is_empty()
-            && text.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'_');
+            && text
+                .bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'_');
         if !valid {
-            return Err(self.err(id.span().start, format!("{what} id {text:?} must be lowercase letters, digits, '-' or '_'")));
+            return Err(self.err(
+                id.span().start,
+                format!("{what} id {text:?} must be lowercase letters, digits, '-' or '_'"),
+            ));
         }
         if !seen.insert(text.clone()) {
-            return Err(self.err(id.span().start, format!("duplicate id `{text}`: concept, group and misconception ids must be unique")));
+            return Err(self.err(
+                id.span().start,
+                format!(
+                    "duplicate id `{text}`: concept, group and misconception ids must be unique"
+                ),
+            ));
         }
         Ok(text.clone())
     }
@@ -357,7 +409,10 @@ impl Validator<'_> {
         match weight {
             None => Ok(1.0),
             Some(w) if *w.get_ref() > 0.0 && w.get_ref().is_finite() => Ok(*w.get_ref()),
-            Some(w) => Err(self.err(w.span().start, format!("weight must be greater than zero, not {}", w.get_ref()))),
+            Some(w) => Err(self.err(
+                w.span().start,
+                format!("weight must be greater than zero, not {}", w.get_ref()),
+            )),
         }
     }
 
@@ -379,20 +434,32 @@ impl Validator<'_> {
     fn patterns(&self, raw: &[Spanned<String>]) -> Result<Vec<Pattern>, LoadError> {
         raw.iter()
             .map(|p| {
-                let regex = RegexBuilder::new(p.get_ref())
+                // Parsing is enough to reject a bad pattern, and far cheaper than compiling it.
+                let hir = regex_syntax::ParserBuilder::new()
                     .case_insensitive(true)
-                    .size_limit(1 << 20)
                     .build()
+                    .parse(p.get_ref())
                     .map_err(|e| {
-                        let detail = e.to_string().lines().last().unwrap_or_default().trim().to_string();
-                        self.err(p.span().start, format!("invalid regex {:?}: {detail}", p.get_ref()))
+                        let detail = e
+                            .to_string()
+                            .lines()
+                            .last()
+                            .unwrap_or_default()
+                            .trim()
+                            .to_string();
+                        self.err(
+                            p.span().start,
+                            format!("invalid regex {:?}: {detail}", p.get_ref()),
+                        )
                     })?;
-                if regex.is_match("") {
-                    return Err(self.err(p.span().start, format!("pattern {:?} matches empty text", p.get_ref())));
+                if hir.properties().minimum_len() == Some(0) {
+                    return Err(self.err(
+                        p.span().start,
+                        format!("pattern {:?} matches empty text", p.get_ref()),
+                    ));
                 }
                 Ok(Pattern {
                     source: p.get_ref().clone(),
-                    regex,
                     location: self.at(p.span().start),
                 })
             })
@@ -418,16 +485,28 @@ impl Validator<'_> {
             let mut members = Vec::new();
             for c in &g.concepts {
                 if !known.contains_key(c.get_ref().as_str()) {
-                    return Err(self.err(c.span().start, format!("group `{id}` names unknown concept `{}`", c.get_ref())));
+                    return Err(self.err(
+                        c.span().start,
+                        format!("group `{id}` names unknown concept `{}`", c.get_ref()),
+                    ));
                 }
                 if let Some(other) = member_of.insert(c.get_ref().clone(), id.clone()) {
-                    return Err(self.err(c.span().start, format!("concept `{}` is already in group `{other}`", c.get_ref())));
+                    return Err(self.err(
+                        c.span().start,
+                        format!("concept `{}` is already in group `{other}`", c.get_ref()),
+                    ));
                 }
                 members.push(c.get_ref().clone());
             }
             let need = match &g.need {
                 Some(n) if *n.get_ref() == 0 || *n.get_ref() > members.len() => {
-                    return Err(self.err(n.span().start, format!("`need` must be between 1 and {} (the group's size)", members.len())));
+                    return Err(self.err(
+                        n.span().start,
+                        format!(
+                            "`need` must be between 1 and {} (the group's size)",
+                            members.len()
+                        ),
+                    ));
                 }
                 Some(n) => *n.get_ref(),
                 None => 1,
@@ -461,17 +540,45 @@ impl Validator<'_> {
             let when = match (l.found, l.score) {
                 (Some(found), None) => LevelRule::Found(found),
                 (None, Some(score)) if (0.0..=100.0).contains(&score) => LevelRule::Score(score),
-                (None, Some(_)) => return Err(self.err(at, "a level's `score` must be between 0 and 100")),
+                (None, Some(_)) => {
+                    return Err(self.err(at, "a level's `score` must be between 0 and 100"));
+                }
                 _ => return Err(self.err(at, "a level needs exactly one of `found` or `score`")),
             };
             if l.points > s.max {
-                return Err(self.err(at, format!("level gives {} points, more than the scale's max {}", l.points, s.max)));
+                return Err(self.err(
+                    at,
+                    format!(
+                        "level gives {} points, more than the scale's max {}",
+                        l.points, s.max
+                    ),
+                ));
             }
-            levels.push(Level { when, points: l.points });
+            levels.push(Level {
+                when,
+                points: l.points,
+            });
         }
         Ok(Scale { max: s.max, levels })
     }
 }
+
+/// Compiles a rubric pattern: case-insensitive, with ASCII classes when the pattern allows it.
+/// Patterns run over a normalized, mostly ASCII copy of the answer, and ASCII `\w` and `\s`
+/// compile several times faster than their Unicode forms, which matters for a one-shot `grade`.
+pub fn compile_pattern(pattern: &str) -> Result<PatternRegex, regex::Error> {
+    let build = |unicode: bool| {
+        regex::RegexBuilder::new(pattern)
+            .case_insensitive(true)
+            .unicode(unicode)
+            .size_limit(1 << 20)
+            .build()
+    };
+    build(false).or_else(|_| build(true))
+}
+
+/// A compiled rubric pattern.
+pub type PatternRegex = regex::Regex;
 
 #[cfg(test)]
 mod tests {
@@ -519,7 +626,9 @@ weight = 3
 
     #[test]
     fn unknown_fields_are_errors_with_a_location() {
-        let e = err("question = \"1\"\n[[concept]]\nid = \"a\"\nlabel = \"A\"\naliases = [\"x\"]\nwieght = 2\n");
+        let e = err(
+            "question = \"1\"\n[[concept]]\nid = \"a\"\nlabel = \"A\"\naliases = [\"x\"]\nwieght = 2\n",
+        );
         assert!(e.starts_with("r.toml:6:1:"), "{e}");
         assert!(e.contains("wieght"), "{e}");
     }
@@ -527,14 +636,33 @@ weight = 3
     #[test]
     fn validation_errors_name_line_and_column() {
         let cases = [
-            (GOOD.replace("weight = 2", "weight = 0"), "r.toml:7:10:", "greater than zero"),
-            (GOOD.replace("id = \"cap\"", "id = \"jitter\""), "r.toml:11:6:", "duplicate id"),
-            (GOOD.replace("[\"cap\", \"deadline\"]", "[\"cap\", \"nope\"]"), "r.toml:23:20:", "unknown concept `nope`"),
-            (GOOD.replace("aliases = [\"deadline\"]", "patterns = ['O(V']"), "r.toml:18:13:", "invalid regex"),
+            (
+                GOOD.replace("weight = 2", "weight = 0"),
+                "r.toml:7:10:",
+                "greater than zero",
+            ),
+            (
+                GOOD.replace("id = \"cap\"", "id = \"jitter\""),
+                "r.toml:11:6:",
+                "duplicate id",
+            ),
+            (
+                GOOD.replace("[\"cap\", \"deadline\"]", "[\"cap\", \"nope\"]"),
+                "r.toml:23:20:",
+                "unknown concept `nope`",
+            ),
+            (
+                GOOD.replace("aliases = [\"deadline\"]", "patterns = ['O(V']"),
+                "r.toml:18:13:",
+                "invalid regex",
+            ),
         ];
         for (source, at, what) in cases {
             let e = err(&source);
-            assert!(e.starts_with(at) && e.contains(what), "expected {at} {what}, got {e}");
+            assert!(
+                e.starts_with(at) && e.contains(what),
+                "expected {at} {what}, got {e}"
+            );
         }
     }
 
@@ -548,7 +676,9 @@ weight = 3
     fn scale_levels_are_checked() {
         let source = format!("{GOOD}\n[scale]\nmax = 3\nlevels = [{{ found = 2, points = 4 }}]\n");
         assert!(err(&source).contains("more than the scale's max"));
-        let source = format!("{GOOD}\n[scale]\nmax = 3\nlevels = [{{ found = 2, score = 50, points = 1 }}]\n");
+        let source = format!(
+            "{GOOD}\n[scale]\nmax = 3\nlevels = [{{ found = 2, score = 50, points = 1 }}]\n"
+        );
         assert!(err(&source).contains("exactly one of"));
     }
 }

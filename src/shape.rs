@@ -3,31 +3,54 @@
 //! Keyword stuffing ("KPIs, OKRs, roadmap, governance, stakeholders") names concepts without
 //! explaining any of them. Such an answer is split into fragments at line breaks and list
 //! punctuation; when most of its words sit in fragments of three words or fewer, it is a list.
-//! Lines that look like code are left out: pseudocode is short-lined but not a keyword list.
+//! Code is left out first (fenced blocks, and lines that look like code or SQL): pseudocode and
+//! queries are short-lined but no keyword list.
 
 /// Fragments of at most this many words are "bare terms".
 const BARE_FRAGMENT_WORDS: usize = 3;
-/// Share of words in bare fragments that makes a keyword list.
-const BARE_SHARE: f64 = 0.6;
+/// Share of prose words in bare fragments that makes a keyword list.
+const BARE_SHARE: f64 = 0.7;
 /// Fewer words than this are judged by the short-answer rule instead.
 const MIN_WORDS: usize = 8;
+/// A line with this many words is prose even if it holds a code character ("over 3 σ (z > 3)").
+const PROSE_LINE_WORDS: usize = 7;
 
 /// Whether `text` is mostly a list of bare terms rather than sentences.
 pub fn is_keyword_list(text: &str) -> bool {
     let mut total = 0usize;
     let mut bare = 0usize;
     let mut in_fence = false;
+    let mut in_query = false;
     for line in text.lines() {
         let trimmed = line.trim();
         if trimmed.starts_with("```") || trimmed.starts_with("~~~") {
             in_fence = !in_fence;
             continue;
         }
-        if in_fence || looks_like_code(trimmed) {
+        if in_fence {
             continue;
         }
-        for fragment in trimmed.split([',', ';', '|', '\u{2022}', '/']).flat_map(split_sentences) {
-            let words = fragment.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).count();
+        if trimmed.is_empty() {
+            in_query = false;
+            continue;
+        }
+        let words = count_words(trimmed);
+        if starts_query(trimmed) {
+            in_query = true;
+        }
+        // A query runs on over short lines ("revenue," "FROM t") until prose or a blank line.
+        if in_query && (words < PROSE_LINE_WORDS || !trimmed.ends_with('.')) {
+            continue;
+        }
+        in_query = false;
+        if words < PROSE_LINE_WORDS && looks_like_code(trimmed) {
+            continue;
+        }
+        for fragment in trimmed
+            .split([',', ';', '|', '\u{2022}', '/'])
+            .flat_map(split_sentences)
+        {
+            let words = count_words(fragment);
             total += words;
             if words <= BARE_FRAGMENT_WORDS {
                 bare += words;
@@ -37,15 +60,48 @@ pub fn is_keyword_list(text: &str) -> bool {
     total >= MIN_WORDS && bare as f64 >= BARE_SHARE * total as f64
 }
 
+fn count_words(s: &str) -> usize {
+    s.split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .count()
+}
+
 /// Splits at full stops followed by a space (not "Node.js").
 fn split_sentences(s: &str) -> impl Iterator<Item = &str> {
     s.split(". ").flat_map(|p| p.split(" - "))
 }
 
+/// An SQL statement starts here: an upper-case keyword first.
+fn starts_query(line: &str) -> bool {
+    let first = line.split_whitespace().next().unwrap_or("");
+    matches!(
+        first,
+        "SELECT"
+            | "WITH"
+            | "FROM"
+            | "WHERE"
+            | "INSERT"
+            | "UPDATE"
+            | "DELETE"
+            | "CREATE"
+            | "ALTER"
+            | "JOIN"
+            | "GROUP"
+            | "ORDER"
+            | "HAVING"
+            | "EXPLAIN"
+            | "DROP"
+            | "UNION"
+            | "LEFT"
+            | "INNER"
+    )
+}
+
 fn looks_like_code(line: &str) -> bool {
-    line.contains(['{', '}', '=', '(', ')', '[', ']', '<', '>'])
+    line.contains(['{', '}', '=', '(', ')', '[', ']', '<', '>', ';'])
         || line.ends_with(':') && !line.contains(' ')
         || line.starts_with("//")
+        || line.starts_with('#') && !line.starts_with("# ") && !line.starts_with("##")
 }
 
 #[cfg(test)]
@@ -54,9 +110,15 @@ mod tests {
 
     #[test]
     fn keyword_lists_are_recognised() {
-        assert!(is_keyword_list("KPIs, OKRs, roadmap, governance, stakeholders, funding, quarterly reviews"));
-        assert!(is_keyword_list("- KPIs\n- OKRs\n- roadmap\n- quarterly reviews\n- finance partner\n- value stream"));
-        assert!(is_keyword_list("jitter; exponential backoff; max retries; timeouts; idempotency; circuit breaker"));
+        assert!(is_keyword_list(
+            "KPIs, OKRs, roadmap, governance, stakeholders, funding, quarterly reviews"
+        ));
+        assert!(is_keyword_list(
+            "- KPIs\n- OKRs\n- roadmap\n- quarterly reviews\n- finance partner\n- value stream"
+        ));
+        assert!(is_keyword_list(
+            "jitter; exponential backoff; max retries; timeouts; idempotency; circuit breaker"
+        ));
     }
 
     #[test]
@@ -67,7 +129,15 @@ mod tests {
         assert!(!is_keyword_list(
             "- Tie every project to a business KPI that finance agrees with\n- Review progress each quarter with the leadership team\n- Cascade goals through OKRs so engineers see the outcome"
         ));
-        assert!(!is_keyword_list("function dfs(v):\n  visited.add(v)\n  for n in adj(v):\n    if n in stack: return true\nDFS with a recursion stack runs in linear time over vertices and edges."));
+        assert!(!is_keyword_list(
+            "function dfs(v):\n  visited.add(v)\n  for n in adj(v):\n    if n in stack: return true\nDFS with a recursion stack runs in linear time over vertices and edges."
+        ));
+    }
+
+    #[test]
+    fn queries_are_code_not_keywords() {
+        let answer = "WITH stats AS (\nSELECT\nday,\nrevenue,\nAVG(revenue) OVER w AS mean\nFROM daily\n)\nSELECT day\nFROM stats\nWHERE z > 3;\nA day is flagged when revenue sits more than three standard deviations (z > 3) from its trailing mean.";
+        assert!(!is_keyword_list(answer));
     }
 
     #[test]

@@ -94,6 +94,10 @@ const WORDS: &[(&str, &str)] = &[
     ("metres", "meters"),
     ("offence", "offense"),
     ("paralyse", "paralyze"),
+    ("practise", "practice"),
+    ("practised", "practiced"),
+    ("practises", "practices"),
+    ("practising", "practicing"),
     ("programme", "program"),
     ("programmes", "programs"),
     ("travelled", "traveled"),
@@ -163,7 +167,9 @@ pub fn americanize(word: &str, out: &mut String) -> bool {
 }
 
 fn keeps_our(word: &str) -> bool {
-    OUR_KEEP.iter().any(|keep| word == *keep || word.ends_with(keep) && word.len() <= keep.len() + 1)
+    OUR_KEEP
+        .iter()
+        .any(|keep| word == *keep || word.ends_with(keep) && word.len() <= keep.len() + 1)
 }
 
 #[cfg(test)]
@@ -211,7 +217,9 @@ mod tests {
 
     #[test]
     fn leaves_other_words_alone() {
-        for word in ["hour", "four", "your", "detour", "rise", "wise", "cost", "post", "tell", "jitter"] {
+        for word in [
+            "hour", "four", "your", "detour", "rise", "wise", "cost", "post", "tell", "jitter",
+        ] {
             assert_eq!(am(word), word);
         }
     }

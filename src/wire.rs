@@ -124,7 +124,10 @@ impl<'a> From<&'a Report> for JsonReport<'a> {
             warnings: r
                 .warnings
                 .iter()
-                .map(|w| JsonWarning { code: w.code.as_str(), message: &w.message })
+                .map(|w| JsonWarning {
+                    code: w.code.as_str(),
+                    message: &w.message,
+                })
                 .collect(),
             stats: r.stats,
         }

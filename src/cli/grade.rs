@@ -29,15 +29,22 @@ pub struct GradeArgs {
 pub fn run(args: GradeArgs, color: bool) -> anyhow::Result<u8> {
     let decoded = input::read_answer(&args.file)?;
     let bank = args.bank.load()?;
-    let id = args.question.as_deref().context(
-        "no question given: pass --q ID (see `itdq questions` for the ids)",
-    )?;
+    let id = args
+        .question
+        .as_deref()
+        .context("no question given: pass --q ID (see `itdq questions` for the ids)")?;
     let question = bank.question(id)?;
     let rubric = bank.rubric(question)?;
     let grader = Grader::new(question, rubric, &Analyzer::new());
     let mut report = grader.grade(&decoded.text);
     if let Some(note) = decoded.note {
-        report.warnings.insert(0, Warning { code: WarningCode::Encoding, message: note });
+        report.warnings.insert(
+            0,
+            Warning {
+                code: WarningCode::Encoding,
+                message: note,
+            },
+        );
     }
     let out = match args.format {
         Format::Human => render::human::report(&report, color),

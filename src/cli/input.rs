@@ -22,9 +22,12 @@ pub fn read_answer(path: &Path) -> anyhow::Result<Decoded> {
             .context("cannot read the answer from stdin")?;
     } else {
         if path.is_dir() {
-            bail!("{name}: is a folder; `itdq grade` takes one answer file (use `itdq batch` for folders)");
+            bail!(
+                "{name}: is a folder; `itdq grade` takes one answer file (use `itdq batch` for folders)"
+            );
         }
-        let file = std::fs::File::open(path).with_context(|| format!("cannot open the answer {name}"))?;
+        let file =
+            std::fs::File::open(path).with_context(|| format!("cannot open the answer {name}"))?;
         file.take(MAX_ANSWER_BYTES + 1)
             .read_to_end(&mut bytes)
             .with_context(|| format!("cannot read the answer {name}"))?;

@@ -36,15 +36,28 @@ pub fn run_list(args: QuestionsArgs) -> anyhow::Result<u8> {
     let bank = args.bank.load()?;
     let mut rows = Vec::new();
     for q in bank.questions() {
-        let concepts = if bank.has_rubric(q) { bank.rubric(q)?.concepts.len() } else { 0 };
-        rows.push(QuestionRow { id: &q.id, section: &q.section, prompt: &q.prompt, concepts });
+        let concepts = if bank.has_rubric(q) {
+            bank.rubric(q)?.concepts.len()
+        } else {
+            0
+        };
+        rows.push(QuestionRow {
+            id: &q.id,
+            section: &q.section,
+            prompt: &q.prompt,
+            concepts,
+        });
     }
     let out = match args.format {
         Format::Json => serde_json::to_string_pretty(&rows)? + "\n",
         Format::Human => {
             let mut out = String::new();
             for r in &rows {
-                writeln!(out, "{:>4}  {:<12} {:>2} concepts  {}", r.id, r.section, r.concepts, r.prompt)?;
+                writeln!(
+                    out,
+                    "{:>4}  {:<12} {:>2} concepts  {}",
+                    r.id, r.section, r.concepts, r.prompt
+                )?;
             }
             out
         }
@@ -58,7 +71,12 @@ pub fn run_show(args: ShowArgs, color: bool) -> anyhow::Result<u8> {
     let q = bank.question(&args.id)?;
     let p = Paint(color);
     let mut out = String::new();
-    writeln!(out, "{} ({})", p.bold(&format!("Question {}", q.id)), q.section)?;
+    writeln!(
+        out,
+        "{} ({})",
+        p.bold(&format!("Question {}", q.id)),
+        q.section
+    )?;
     writeln!(out, "{}", q.prompt)?;
     if !bank.has_rubric(q) {
         writeln!(out, "\nNo rubric yet (expected rubrics/{}).", q.rubric_file)?;
@@ -88,7 +106,13 @@ pub fn run_show(args: ShowArgs, color: bool) -> anyhow::Result<u8> {
     writeln!(out)?;
     for c in &rubric.concepts {
         let required = if c.required { ", required" } else { "" };
-        writeln!(out, "{} {}  (weight {}{required})", p.bold(&c.id), c.label, c.weight)?;
+        writeln!(
+            out,
+            "{} {}  (weight {}{required})",
+            p.bold(&c.id),
+            c.label,
+            c.weight
+        )?;
         if !c.aliases.is_empty() {
             let aliases: Vec<&str> = c.aliases.iter().map(|a| a.text.as_str()).collect();
             writeln!(out, "    aliases: {}", aliases.join(" | "))?;
@@ -101,7 +125,15 @@ pub fn run_show(args: ShowArgs, color: bool) -> anyhow::Result<u8> {
         }
     }
     for g in &rubric.groups {
-        writeln!(out, "\ngroup {}: {} — any {} of [{}] earn {}", g.id, g.label, g.need, g.concepts.join(", "), g.weight)?;
+        writeln!(
+            out,
+            "\ngroup {}: {} — any {} of [{}] earn {}",
+            g.id,
+            g.label,
+            g.need,
+            g.concepts.join(", "),
+            g.weight
+        )?;
     }
     if !rubric.misconceptions.is_empty() {
         writeln!(out, "\n{}", p.bold("Misconceptions"))?;
@@ -118,7 +150,11 @@ pub fn run_show(args: ShowArgs, color: bool) -> anyhow::Result<u8> {
         }
     }
     if !rubric.samples.is_empty() {
-        writeln!(out, "\n{} sample answers with expected scores", rubric.samples.len())?;
+        writeln!(
+            out,
+            "\n{} sample answers with expected scores",
+            rubric.samples.len()
+        )?;
     }
     print(&out)?;
     Ok(EXIT_OK)

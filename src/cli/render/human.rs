@@ -2,8 +2,8 @@
 
 use std::fmt::Write as _;
 
-use itdq::report::{Band, ConceptResult, Evidence, Status};
 use itdq::Report;
+use itdq::report::{Band, ConceptResult, Evidence, Status};
 
 use super::Paint;
 
@@ -12,16 +12,36 @@ pub fn report(r: &Report, color: bool) -> String {
     let p = Paint(color);
     let mut out = String::new();
     let w = &mut out;
-    let _ = writeln!(w, "{} ({}): {}", p.bold(&format!("Question {}", r.question.id)), r.question.section, r.question.prompt);
+    let _ = writeln!(
+        w,
+        "{} ({}): {}",
+        p.bold(&format!("Question {}", r.question.id)),
+        r.question.section,
+        r.question.prompt
+    );
     let band = match r.band {
         Band::Strong => p.green(r.band.as_str()),
         Band::Adequate => p.yellow(r.band.as_str()),
         Band::Weak | Band::OffTopic => p.red(r.band.as_str()),
     };
-    let points = r.points.map(|pt| format!(" · {}/{} points", pt.value, pt.max)).unwrap_or_default();
-    let _ = writeln!(w, "{} {}/100 · {band}{points}", p.bold("Score"), fmt_num(r.score));
+    let points = r
+        .points
+        .map(|pt| format!(" · {}/{} points", pt.value, pt.max))
+        .unwrap_or_default();
+    let _ = writeln!(
+        w,
+        "{} {}/100 · {band}{points}",
+        p.bold("Score"),
+        fmt_num(r.score)
+    );
     let found: Vec<&ConceptResult> = r.concepts_with(Status::Found).collect();
-    let _ = writeln!(w, "\n{} {} of {} concepts", p.bold("Found"), found.len(), r.concepts.len());
+    let _ = writeln!(
+        w,
+        "\n{} {} of {} concepts",
+        p.bold("Found"),
+        found.len(),
+        r.concepts.len()
+    );
     for c in &found {
         let _ = writeln!(w, "  {} {}{}", p.green("✓"), c.label, weight_note(c));
         for e in &c.evidence {
@@ -30,7 +50,12 @@ pub fn report(r: &Report, color: bool) -> String {
     }
     let negated: Vec<&ConceptResult> = r.concepts_with(Status::Negated).collect();
     if !negated.is_empty() {
-        let _ = writeln!(w, "\n{} {} (mentioned only to be rejected: earns nothing)", p.bold("Negated"), negated.len());
+        let _ = writeln!(
+            w,
+            "\n{} {} (mentioned only to be rejected: earns nothing)",
+            p.bold("Negated"),
+            negated.len()
+        );
         for c in &negated {
             let _ = writeln!(w, "  {} {}{}", p.yellow("✗"), c.label, weight_note(c));
             for e in &c.evidence {
@@ -82,10 +107,15 @@ fn weight_note(c: &ConceptResult) -> String {
 }
 
 fn evidence_line(e: &Evidence, p: Paint) -> String {
-    p.dim(&format!("line {}:{}", e.line, e.column)) + &format!("  \"{}\"  [{}]", e.text, e.how.describe())
+    p.dim(&format!("line {}:{}", e.line, e.column))
+        + &format!("  \"{}\"  [{}]", e.text, e.how.describe())
 }
 
 /// 72 for 72.0, 72.5 for 72.5.
 pub fn fmt_num(x: f64) -> String {
-    if x.fract() == 0.0 { format!("{x:.0}") } else { format!("{x:.1}") }
+    if x.fract() == 0.0 {
+        format!("{x:.0}")
+    } else {
+        format!("{x:.1}")
+    }
 }
