@@ -104,11 +104,8 @@ impl Analyzer {
                     .zip(raw.get(k))
                     .is_some_and(|(a, b)| is_hyphen(&text[a.end..b.start]))
             };
-            if is_stop_word(&token.norm)
-                && !token.acronym
-                && !(i > 0 && hyphenated(i - 1, i))
-                && !hyphenated(i, i + 1)
-            {
+            let in_compound = (i > 0 && hyphenated(i - 1, i)) || hyphenated(i, i + 1);
+            if is_stop_word(&token.norm) && !token.acronym && !in_compound {
                 continue;
             }
             let stem = stemmer.stem(&token.norm).into_owned();
@@ -187,10 +184,8 @@ fn boundaries(gap: &str, next_word: &str) -> (bool, bool) {
     for (i, &b) in bytes.iter().enumerate() {
         match b {
             // "Node.js", "3.5", "e.g" keep going: a full stop ends a sentence only before space.
-            b'.' | b'!' | b'?' => {
-                if i + 1 < bytes.len() && bytes[i + 1].is_ascii_whitespace() {
-                    sentence = true;
-                }
+            b'.' | b'!' | b'?' if i + 1 < bytes.len() && bytes[i + 1].is_ascii_whitespace() => {
+                sentence = true;
             }
             b',' | b';' | b':' | b'(' | b')' | b'[' | b']' | b'|' => clause = true,
             b'\n' => {

@@ -19,6 +19,12 @@ const MAX_EVIDENCE: usize = 3;
 const SHORT_ANSWER_WORDS: usize = 30;
 /// A bare keyword list keeps this share of its score.
 const KEYWORD_LIST_FACTOR: f64 = 0.5;
+/// Points for using the subject's vocabulary at all, earned in full at [`RELEVANT_WORDS`]
+/// distinct rubric words. They separate a vague but on-topic answer from one about something else.
+const RELEVANCE_POINTS: f64 = 5.0;
+const RELEVANT_WORDS: usize = 12;
+/// Fewer distinct rubric words than this, and no concept found: the answer is about something else.
+const ON_TOPIC_WORDS: usize = 6;
 
 /// A rubric compiled for grading. Build it once per question; it is `Send + Sync`.
 pub struct Grader {
@@ -215,7 +221,10 @@ impl Grader {
             .sum::<f64>()
             + groups.iter().map(|g| g.earned).sum::<f64>();
         let total = self.rubric.total_weight();
-        let mut score = 100.0 * (earned / (self.rubric.full_marks_at * total)).min(1.0);
+        let relevant = index.distinct_words();
+        let coverage = (earned / (self.rubric.full_marks_at * total)).min(1.0);
+        let relevance = (relevant as f64 / RELEVANT_WORDS as f64).min(1.0);
+        let mut score = (100.0 - RELEVANCE_POINTS) * coverage + RELEVANCE_POINTS * relevance;
 
         let mut warnings = Vec::new();
         let words = analysis.word_count;
@@ -278,7 +287,13 @@ impl Grader {
             question: self.question.clone(),
             score,
             points,
-            band: Band::of(score),
+            band: if score < crate::report::OFF_TOPIC_BELOW
+                && (relevant >= ON_TOPIC_WORDS || found_count > 0)
+            {
+                Band::Weak
+            } else {
+                Band::of(score)
+            },
             concepts,
             groups,
             misconceptions,

@@ -8,7 +8,7 @@ use serde::Serialize;
 pub const STRONG: f64 = 75.0;
 /// Score at or above which an answer is adequate.
 pub const ADEQUATE: f64 = 50.0;
-/// Score below which an answer is off-topic.
+/// Score below which an answer is off-topic, unless it uses the subject's vocabulary (then weak).
 pub const OFF_TOPIC_BELOW: f64 = 10.0;
 
 /// The result of grading one answer against one rubric.
