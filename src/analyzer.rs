@@ -1,14 +1,13 @@
 //! The one analyzer that rubric aliases and answers both go through.
 //!
-//! Pipeline: tantivy's `SimpleTokenizer` (split on anything not alphanumeric), an acronym-plural
+//! Pipeline (tantivy token filters, composed statically): tantivy's `SimpleTokenizer` (split on anything not alphanumeric), an acronym-plural
 //! filter (KPIs -> KPI, before case is lost), `LowerCaser`, `AsciiFoldingFilter`, then
 //! [`AmericanSpelling`]; after that each token is stemmed with Snowball English. Byte offsets are
 //! never changed by the filters, so every term points back into the original text.
 
 use rust_stemmers::{Algorithm, Stemmer};
 use tantivy::tokenizer::{
-    AsciiFoldingFilter, LowerCaser, SimpleTokenizer, TextAnalyzer, Token, TokenFilter, TokenStream,
-    Tokenizer,
+    AsciiFoldingFilter, LowerCaser, SimpleTokenizer, Token, TokenFilter, TokenStream, Tokenizer,
 };
 
 use crate::negation;
@@ -48,9 +47,9 @@ pub struct Analysis {
 }
 
 /// Tokenizes, normalises and stems text. Cheap to clone; `Send + Sync`.
-#[derive(Clone)]
+#[derive(Clone, Copy)]
 pub struct Analyzer {
-    pipeline: TextAnalyzer,
+    _private: (),
 }
 
 impl Default for Analyzer {
@@ -81,13 +80,15 @@ pub(crate) struct RawToken {
 impl Analyzer {
     /// The standard English analyzer.
     pub fn new() -> Self {
-        let pipeline = TextAnalyzer::builder(SimpleTokenizer::default())
-            .filter(AcronymPlural)
-            .filter(LowerCaser)
-            .filter(AsciiFoldingFilter)
-            .filter(AmericanSpelling)
-            .build();
-        Analyzer { pipeline }
+        Analyzer { _private: () }
+    }
+
+    /// The token pipeline, built on the stack for each text: no boxing, no shared state.
+    fn pipeline() -> impl Tokenizer {
+        let tokenizer = AcronymPlural.transform(SimpleTokenizer::default());
+        let tokenizer = LowerCaser.transform(tokenizer);
+        let tokenizer = AsciiFoldingFilter.transform(tokenizer);
+        AmericanSpelling.transform(tokenizer)
     }
 
     /// Analyses `text`: content terms with offsets, negation marks and sentence numbers.
@@ -134,7 +135,7 @@ impl Analyzer {
 
     /// Normalises one word (lowercase, folding, American spelling) without stemming it.
     pub fn normalize_word(&self, word: &str) -> String {
-        let mut pipeline = self.pipeline.clone();
+        let mut pipeline = Self::pipeline();
         let mut stream = pipeline.token_stream(word);
         let mut out = String::new();
         while let Some(token) = stream.next() {
@@ -144,7 +145,7 @@ impl Analyzer {
     }
 
     pub(crate) fn raw_tokens(&self, text: &str) -> Vec<RawToken> {
-        let mut pipeline = self.pipeline.clone();
+        let mut pipeline = Self::pipeline();
         let mut stream = pipeline.token_stream(text);
         let mut out: Vec<RawToken> = Vec::with_capacity(text.len() / 5);
         let mut sentence = 0u32;

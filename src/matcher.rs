@@ -58,8 +58,9 @@ pub struct Vocabulary {
     by_stem: HashMap<String, u32>,
     /// First letter -> words that may be matched fuzzily.
     by_initial: HashMap<char, Vec<u32>>,
-    /// Prefix of a long word -> (word, rest): lets "back off" match "backoff".
-    splits: HashMap<String, Vec<(u32, String)>>,
+    /// Hashes of the proper prefixes of long words: an answer word with such a hash may be the
+    /// first half of a compound written apart ("back off" for "backoff").
+    prefixes: std::collections::HashSet<u64>,
 }
 
 impl Vocabulary {
@@ -85,10 +86,7 @@ impl Vocabulary {
         let len = term.norm.len();
         if len >= 5 && term.norm.is_ascii() {
             for cut in 2..=len - 2 {
-                self.splits
-                    .entry(term.norm[..cut].to_string())
-                    .or_default()
-                    .push((id, term.norm[cut..].to_string()));
+                self.prefixes.insert(prefix_hash(&term.norm[..cut]));
             }
         }
         self.words.push(VocabWord {
@@ -97,6 +95,14 @@ impl Vocabulary {
         });
         self.by_stem.insert(term.stem.clone(), id);
         id
+    }
+
+    /// The vocabulary word two neighbouring answer words make when joined, if any.
+    fn joined(&self, first: &str, second: &str, analyzer: &Analyzer) -> Option<u32> {
+        if !self.prefixes.contains(&prefix_hash(first)) {
+            return None;
+        }
+        self.get(&analyzer.stem(&format!("{first}{second}")))
     }
 
     fn get(&self, stem: &str) -> Option<u32> {
@@ -134,6 +140,13 @@ impl Vocabulary {
         }
         best
     }
+}
+
+/// FNV-1a: a cheap, stable hash for the prefix filter.
+fn prefix_hash(s: &str) -> u64 {
+    s.bytes().fold(0xcbf2_9ce4_8422_2325, |h, b| {
+        (h ^ u64::from(b)).wrapping_mul(0x100_0000_01b3)
+    })
 }
 
 /// How an answer word (or two) matched a vocabulary word.
@@ -192,22 +205,16 @@ impl<'a> AnswerIndex<'a> {
                     hit: WordHit::Stem,
                 });
             } else if let Some(next) = terms.get(i + 1)
-                && let Some(splits) = vocabulary.splits.get(&term.norm)
                 && next.sentence == term.sentence
                 && joinable(&text[term.end..next.start])
+                && let Some(word) = vocabulary.joined(&term.norm, &next.norm, analyzer)
             {
-                let joined = analyzer.stem(&format!("{}{}", term.norm, next.norm));
-                if let Some(&(word, _)) = splits
-                    .iter()
-                    .find(|(w, _)| vocabulary.words[*w as usize].stem == joined)
-                {
-                    occurrences.push(Occurrence {
-                        word,
-                        first: i32,
-                        last: i32 + 1,
-                        hit: WordHit::Joined,
-                    });
-                }
+                occurrences.push(Occurrence {
+                    word,
+                    first: i32,
+                    last: i32 + 1,
+                    hit: WordHit::Joined,
+                });
             } else if misspelling_candidate(term, text)
                 && let Some((word, distance)) = vocabulary.closest(term)
             {
@@ -519,6 +526,8 @@ impl Matcher for PhraseMatcher {
 #[derive(Debug)]
 pub struct PatternMatcher {
     target: Target,
+    /// The patterns, for evidence, and joined with " | " for display.
+    sources: Vec<String>,
     source: String,
     /// Lowercase prefixes one of which every match starts with; `None` when unknown.
     prefixes: Option<Vec<String>>,
@@ -526,11 +535,20 @@ pub struct PatternMatcher {
 }
 
 impl PatternMatcher {
-    pub fn new(target: Target, source: &str) -> Self {
+    /// A matcher for the patterns of one concept or misconception, compiled together.
+    pub fn new(target: Target, patterns: &[crate::rubric::Pattern]) -> Self {
+        let sources: Vec<String> = patterns.iter().map(|p| p.source.clone()).collect();
+        let source = sources.join(" | ");
+        let prefixes = patterns
+            .iter()
+            .map(|p| p.prefixes.clone())
+            .collect::<Option<Vec<Vec<String>>>>()
+            .map(|all| all.concat());
         PatternMatcher {
             target,
-            source: source.to_string(),
-            prefixes: required_prefixes(source),
+            source,
+            sources,
+            prefixes,
             regex: std::sync::OnceLock::new(),
         }
     }
@@ -540,27 +558,6 @@ impl PatternMatcher {
             .as_ref()
             .is_none_or(|prefixes| prefixes.iter().any(|p| lowercase_text.contains(p.as_str())))
     }
-}
-
-/// The literal prefixes of `pattern`, lowercased, when the set is finite and none is empty.
-fn required_prefixes(pattern: &str) -> Option<Vec<String>> {
-    use regex_syntax::hir::literal::{ExtractKind, Extractor};
-    let hir = regex_syntax::ParserBuilder::new()
-        .build()
-        .parse(pattern)
-        .ok()?;
-    let seq = Extractor::new().kind(ExtractKind::Prefix).extract(&hir);
-    let literals = seq.literals()?;
-    if literals.is_empty() || literals.iter().any(|l| l.as_bytes().is_empty()) {
-        return None;
-    }
-    let mut prefixes: Vec<String> = literals
-        .iter()
-        .map(|l| String::from_utf8_lossy(l.as_bytes()).to_lowercase())
-        .collect();
-    prefixes.sort();
-    prefixes.dedup();
-    Some(prefixes)
 }
 
 impl Matcher for PatternMatcher {
@@ -578,14 +575,14 @@ impl Matcher for PatternMatcher {
         }
         // A pattern that parsed but does not compile (over the size limit) matches nothing;
         // `itdq rubric lint` reports it.
-        let Some(regex) = self
-            .regex
-            .get_or_init(|| crate::rubric::compile_pattern(&self.source).ok())
-        else {
+        let Some(regex) = self.regex.get_or_init(|| {
+            let sources: Vec<&str> = self.sources.iter().map(String::as_str).collect();
+            crate::rubric::compile_patterns(&sources).ok()
+        }) else {
             return;
         };
         let normalized = index.normalized();
-        for m in regex.find_iter(&normalized.text) {
+        for m in regex.find_iter(normalized.text.as_str()) {
             let (start, end) = normalized.original_range(m.start(), m.end(), index.text);
             let terms = &index.analysis.terms;
             let first = terms.partition_point(|t| t.end <= start);
@@ -596,7 +593,7 @@ impl Matcher for PatternMatcher {
                 start,
                 end,
                 how: MatchKind::Pattern,
-                matched: self.source.clone(),
+                matched: self.sources[m.pattern().as_usize()].clone(),
                 negated,
             });
         }
@@ -775,22 +772,14 @@ mod tests {
     }
 
     #[test]
-    fn pattern_prefixes_are_literal_and_lowercase() {
-        assert_eq!(
-            required_prefixes(r"Math\.random\(\)"),
-            Some(vec!["math.random()".to_string()])
-        );
-        assert_eq!(
-            required_prefixes(r"(two|three)\s+tries"),
-            Some(vec!["three".to_string(), "two".to_string()])
-        );
-        assert_eq!(required_prefixes(r"\w+\.ok"), None);
-    }
-
-    #[test]
     fn patterns_run_over_normalized_text_and_map_back() {
         let analyzer = Analyzer::new();
-        let matcher = PatternMatcher::new(Target::Concept(0), r"O\(\s*V\s*\+\s*E\s*\)");
+        let rubric = crate::rubric::Rubric::from_toml(
+            "r.toml",
+            "question = \"13\"\n[[concept]]\nid = \"c\"\nlabel = \"C\"\npatterns = ['O\\(\\s*V\\s*\\+\\s*E\\s*\\)']\n",
+        )
+        .unwrap();
+        let matcher = PatternMatcher::new(Target::Concept(0), &rubric.concepts[0].patterns);
         let answer = "Runs in \u{201C}O(V\u{00A0}+ E)\u{201D} time.";
         let analysis = analyzer.analyze(answer);
         let index = AnswerIndex::new(answer, &analysis, &Vocabulary::default(), &analyzer);

@@ -85,6 +85,9 @@ pub struct Alias {
 #[derive(Clone, Debug)]
 pub struct Pattern {
     pub source: String,
+    /// Lowercase literals one of which every match starts with; `None` when there is no such
+    /// finite set. The grader skips the pattern for answers that contain none of them.
+    pub prefixes: Option<Vec<String>>,
     pub location: Location,
 }
 
@@ -436,7 +439,6 @@ impl Validator<'_> {
             .map(|p| {
                 // Parsing is enough to reject a bad pattern, and far cheaper than compiling it.
                 let hir = regex_syntax::ParserBuilder::new()
-                    .case_insensitive(true)
                     .build()
                     .parse(p.get_ref())
                     .map_err(|e| {
@@ -460,6 +462,7 @@ impl Validator<'_> {
                 }
                 Ok(Pattern {
                     source: p.get_ref().clone(),
+                    prefixes: literal_prefixes(&hir),
                     location: self.at(p.span().start),
                 })
             })
@@ -563,22 +566,53 @@ impl Validator<'_> {
     }
 }
 
-/// Compiles a rubric pattern: case-insensitive, with ASCII classes when the pattern allows it.
-/// Patterns run over a normalized, mostly ASCII copy of the answer, and ASCII `\w` and `\s`
-/// compile several times faster than their Unicode forms, which matters for a one-shot `grade`.
-pub fn compile_pattern(pattern: &str) -> Result<PatternRegex, regex::Error> {
+/// Compiles rubric patterns into one regex that reports which pattern matched: case-insensitive, with ASCII classes when the pattern allows it,
+/// without capture groups (only the span is used) and without the engine's own literal prefilter
+/// (the grader runs one of its own before it ever compiles a pattern). Case-insensitive literal
+/// extraction dominates compile time otherwise, and a one-shot `grade` pays for every compile.
+pub fn compile_patterns(
+    patterns: &[&str],
+) -> Result<PatternRegex, Box<regex_automata::meta::BuildError>> {
+    use regex_automata::meta;
+    use regex_automata::nfa::thompson::WhichCaptures;
     let build = |unicode: bool| {
-        regex::RegexBuilder::new(pattern)
-            .case_insensitive(true)
-            .unicode(unicode)
-            .size_limit(1 << 20)
-            .build()
+        meta::Regex::builder()
+            .configure(
+                meta::Config::new()
+                    .which_captures(WhichCaptures::Implicit)
+                    .auto_prefilter(false)
+                    .nfa_size_limit(Some(1 << 20)),
+            )
+            .syntax(
+                regex_automata::util::syntax::Config::new()
+                    .case_insensitive(true)
+                    .unicode(unicode),
+            )
+            .build_many(patterns)
+            .map_err(Box::new)
     };
     build(false).or_else(|_| build(true))
 }
 
+/// The literal prefixes of a pattern, lowercased, when the set is finite and none is empty.
+fn literal_prefixes(hir: &regex_syntax::hir::Hir) -> Option<Vec<String>> {
+    use regex_syntax::hir::literal::{ExtractKind, Extractor};
+    let seq = Extractor::new().kind(ExtractKind::Prefix).extract(hir);
+    let literals = seq.literals()?;
+    if literals.is_empty() || literals.iter().any(|l| l.as_bytes().is_empty()) {
+        return None;
+    }
+    let mut prefixes: Vec<String> = literals
+        .iter()
+        .map(|l| String::from_utf8_lossy(l.as_bytes()).to_lowercase())
+        .collect();
+    prefixes.sort();
+    prefixes.dedup();
+    Some(prefixes)
+}
+
 /// A compiled rubric pattern.
-pub type PatternRegex = regex::Regex;
+pub type PatternRegex = regex_automata::meta::Regex;
 
 #[cfg(test)]
 mod tests {
@@ -670,6 +704,27 @@ weight = 3
     fn a_concept_needs_something_to_match() {
         let e = err("question = \"1\"\n[[concept]]\nid = \"a\"\nlabel = \"A\"\n");
         assert!(e.contains("no aliases and no patterns"), "{e}");
+    }
+
+    #[test]
+    fn pattern_prefixes_are_literal_and_lowercase() {
+        let prefixes = |p: &str| {
+            let source = format!(
+                "question = \"1\"\n[[concept]]\nid = \"c\"\nlabel = \"C\"\npatterns = ['{p}']\n"
+            );
+            Rubric::from_toml("r.toml", &source).unwrap().concepts[0].patterns[0]
+                .prefixes
+                .clone()
+        };
+        assert_eq!(
+            prefixes(r"Math\.random\(\)"),
+            Some(vec!["math.random()".to_string()])
+        );
+        assert_eq!(
+            prefixes(r"(two|three)\s+tries"),
+            Some(vec!["three".to_string(), "two".to_string()])
+        );
+        assert_eq!(prefixes(r"\w+\.ok"), None);
     }
 
     #[test]

@@ -51,6 +51,8 @@ pub fn run(args: GradeArgs, color: bool) -> anyhow::Result<u8> {
         Format::Json => render::json::report(&report)?,
     };
     print(&out)?;
+    // The process ends here: skip freeing the compiled rubric piece by piece.
+    std::mem::forget(grader);
     Ok(match args.fail_under {
         Some(bar) if report.score < bar => EXIT_BELOW,
         _ => EXIT_OK,
