@@ -95,10 +95,11 @@ impl Analyzer {
     pub fn analyze(&self, text: &str) -> Analysis {
         let raw = self.raw_tokens(text);
         let negated = negation::scopes(&raw);
-        let stemmer = Stemmer::create(Algorithm::English);
         let sentence_count = raw.last().map_or(0, |t| t.sentence as usize + 1);
+        let word_count = raw.len();
         let mut terms = Vec::with_capacity(raw.len());
-        for (i, (token, negated)) in raw.iter().zip(negated.iter()).enumerate() {
+        let mut keep = vec![false; raw.len()];
+        for (i, token) in raw.iter().enumerate() {
             // A stop word inside a hyphenated compound is part of a term: opt-in, at-least-once.
             let hyphenated = |j: usize, k: usize| {
                 raw.get(j)
@@ -109,28 +110,34 @@ impl Analyzer {
             if is_stop_word(&token.norm) && !token.acronym && !in_compound {
                 continue;
             }
-            let stem = stemmer.stem(&token.norm).into_owned();
+            keep[i] = true;
+        }
+        for (i, token) in raw.into_iter().enumerate() {
+            if !keep[i] {
+                continue;
+            }
+            let stem = stem_cached(&token.norm);
             terms.push(Term {
                 start: token.start,
                 end: token.end,
-                norm: token.norm.clone(),
+                norm: token.norm,
                 stem,
                 sentence: token.sentence,
                 acronym: token.acronym,
                 number: token.number,
-                negation: *negated,
+                negation: negated[i],
             });
         }
         Analysis {
             terms,
-            word_count: raw.len(),
+            word_count,
             sentence_count,
         }
     }
 
     /// Stems one already-normalised word the way [`Analyzer::analyze`] does.
     pub fn stem(&self, norm: &str) -> String {
-        Stemmer::create(Algorithm::English).stem(norm).into_owned()
+        stem_cached(norm)
     }
 
     /// Normalises one word (lowercase, folding, American spelling) without stemming it.
@@ -175,6 +182,29 @@ impl Analyzer {
         }
         out
     }
+}
+
+/// Snowball stemming costs about a microsecond a word, and answers to one question share most of
+/// their words; each thread keeps the stems it has computed (bounded, cleared when full).
+fn stem_cached(norm: &str) -> String {
+    use std::cell::RefCell;
+    use std::collections::HashMap;
+    const CAPACITY: usize = 1 << 16;
+    thread_local! {
+        static STEMS: RefCell<HashMap<String, String>> = RefCell::new(HashMap::new());
+        static STEMMER: Stemmer = Stemmer::create(Algorithm::English);
+    }
+    STEMS.with_borrow_mut(|stems| {
+        if let Some(stem) = stems.get(norm) {
+            return stem.clone();
+        }
+        let stem = STEMMER.with(|s| s.stem(norm).into_owned());
+        if stems.len() >= CAPACITY {
+            stems.clear();
+        }
+        stems.insert(norm.to_string(), stem.clone());
+        stem
+    })
 }
 
 /// Whether the text between two words ends a sentence, and whether it ends a clause.

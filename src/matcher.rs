@@ -49,6 +49,7 @@ pub trait Matcher: Send + Sync {
 struct VocabWord {
     stem: String,
     norm: String,
+    letters: [u8; 26],
 }
 
 /// Every word the rubric's aliases use, by stem.
@@ -92,6 +93,7 @@ impl Vocabulary {
         self.words.push(VocabWord {
             stem: term.stem.clone(),
             norm: term.norm.clone(),
+            letters: letter_counts(&term.norm),
         });
         self.by_stem.insert(term.stem.clone(), id);
         id
@@ -123,12 +125,23 @@ impl Vocabulary {
         let initial = term.norm.chars().next()?;
         let candidates = self.by_initial.get(&initial)?;
         let len = term.norm.chars().count();
+        let letters = letter_counts(&term.norm);
         let mut best: Option<(u32, u8)> = None;
         for &id in candidates {
             let word = &self.words[id as usize];
             let word_len = word.norm.chars().count();
             let allowed = Self::max_edits(len.min(word_len));
+            // Cheap lower bounds on the edit distance first: the length difference, and half the
+            // letters the two words do not share.
             if allowed == 0 || len.abs_diff(word_len) > allowed + 1 {
+                continue;
+            }
+            let unshared: u32 = letters
+                .iter()
+                .zip(&word.letters)
+                .map(|(a, b)| a.abs_diff(*b) as u32)
+                .sum();
+            if unshared > 2 * allowed as u32 + 2 {
                 continue;
             }
             let distance = strsim::levenshtein(&term.norm, &word.norm)
@@ -140,6 +153,15 @@ impl Vocabulary {
         }
         best
     }
+}
+
+/// How often each ASCII letter occurs in a word.
+fn letter_counts(word: &str) -> [u8; 26] {
+    let mut counts = [0u8; 26];
+    for b in word.bytes().filter(u8::is_ascii_lowercase) {
+        counts[(b - b'a') as usize] = counts[(b - b'a') as usize].saturating_add(1);
+    }
+    counts
 }
 
 /// FNV-1a: a cheap, stable hash for the prefix filter.
@@ -215,8 +237,9 @@ impl<'a> AnswerIndex<'a> {
                     last: i32 + 1,
                     hit: WordHit::Joined,
                 });
-            } else if misspelling_candidate(term, text)
+            } else if typo_shaped(term)
                 && let Some((word, distance)) = vocabulary.closest(term)
+                && !is_english_word(term, text)
             {
                 occurrences.push(Occurrence {
                     word,
@@ -282,22 +305,21 @@ impl<'a> AnswerIndex<'a> {
     }
 }
 
-/// A word worth a fuzzy look: long enough, not an acronym or number, and no English word.
-fn misspelling_candidate(term: &Term, text: &str) -> bool {
-    if term.acronym
-        || term.number
-        || term.norm.len() < 5
-        || !term.norm.bytes().all(|b| b.is_ascii_lowercase())
-    {
-        return false;
-    }
+/// A word worth a fuzzy look: long enough, all letters, not an acronym.
+fn typo_shaped(term: &Term) -> bool {
+    !term.acronym && term.norm.len() >= 5 && term.norm.bytes().all(|b| b.is_ascii_lowercase())
+}
+
+/// A correctly spelled English word is no typo, however close it is to a rubric word. Asked
+/// last, only of words that are close to one.
+fn is_english_word(term: &Term, text: &str) -> bool {
     if dictionary::contains(&term.norm) {
-        return false;
+        return true;
     }
     // The spelling filter may have changed the word ("expertise" -> "expertize"): look up the
     // word as written too.
     let original = text[term.start..term.end].to_ascii_lowercase();
-    original == term.norm || !dictionary::contains(&original)
+    original != term.norm && dictionary::contains(&original)
 }
 
 /// Whether two words separated by `gap` may be one compound: adjacent, or split by one space or

@@ -116,6 +116,13 @@ pub fn americanize(word: &str, out: &mut String) -> bool {
     if !word.is_ascii() || word.len() < 4 {
         return false;
     }
+    // Every rule below ends in one of these letters; most words leave here.
+    if !matches!(
+        word.as_bytes()[word.len() - 1],
+        b'e' | b'd' | b'g' | b's' | b'r' | b'l' | b'n' | b't' | b'y'
+    ) {
+        return false;
+    }
     if let Ok(i) = WORDS.binary_search_by(|(british, _)| british.cmp(&word)) {
         out.clear();
         out.push_str(WORDS[i].1);
