@@ -268,7 +268,7 @@ impl Router {
     }
 
     /// The path relative to the folder of itdq.toml, which globs are written against.
-    fn relative<'p>(&self, absolute: &'p Path) -> Option<PathBuf> {
+    fn relative(&self, absolute: &Path) -> Option<PathBuf> {
         normalize(absolute)
             .strip_prefix(&self.base)
             .ok()

@@ -135,6 +135,9 @@ pub fn same_id(a: &str, b: &str) -> bool {
     canonical(a) == canonical(b)
 }
 
+/// The rule that names the question of a file from outside it, if any.
+type GivenQuestion<'b> = Box<dyn Fn(&Path) -> Option<Claim> + Send + Sync + 'b>;
+
 /// Everything needed to grade any file of a batch; shared by the worker threads.
 pub struct Engine<'b> {
     bank: &'b Bank,
@@ -143,7 +146,7 @@ pub struct Engine<'b> {
     graders: Vec<OnceLock<Result<Grader, String>>>,
     policy: Policy,
     /// The question a file answers by a rule from outside (`--q`, a glob of `itdq.toml`).
-    given: Box<dyn Fn(&Path) -> Option<Claim> + Send + Sync + 'b>,
+    given: GivenQuestion<'b>,
 }
 
 impl std::fmt::Debug for Engine<'_> {

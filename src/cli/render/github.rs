@@ -34,11 +34,19 @@ pub fn escape_property(text: &str) -> String {
     escape_data(text).replace(':', "%3A").replace(',', "%2C")
 }
 
-/// One workflow command; `place` holds `(line, column, end line, end column)` when known.
+/// Where an annotation goes: a line, or the exact words of a piece of evidence.
+#[derive(Clone, Copy)]
+enum Place {
+    Line(usize),
+    /// Line, column, end line, end column (exclusive), as evidence gives them.
+    Span(usize, usize, usize, usize),
+}
+
+/// One workflow command.
 fn command(
     kind: &str,
     file: Option<&str>,
-    place: Option<(usize, Option<(usize, usize, usize)>)>,
+    place: Option<Place>,
     title: &str,
     message: &str,
 ) -> String {
@@ -46,14 +54,16 @@ fn command(
         .map(|f| format!("file={}", escape_property(f)))
         .into_iter()
         .collect();
-    if let Some((line, rest)) = place {
-        props.push(format!("line={line}"));
-        if let Some((col, end_line, end_col)) = rest {
+    match place {
+        Some(Place::Line(line)) => props.push(format!("line={line}")),
+        Some(Place::Span(line, col, end_line, end_col)) => {
+            props.push(format!("line={line}"));
             props.push(format!("col={col}"));
             props.push(format!("endLine={end_line}"));
             // GitHub's endColumn is inclusive; evidence ends are exclusive.
             props.push(format!("endColumn={}", end_col.saturating_sub(1).max(col)));
         }
+        None => {}
     }
     props.push(format!("title={}", escape_property(title)));
     format!("::{kind} {}::{}\n", props.join(","), escape_data(message))
@@ -78,7 +88,7 @@ impl Sink for Github<'_> {
                     out += &command(
                         "error",
                         Some(&row.file),
-                        Some((start, None)),
+                        Some(Place::Line(start)),
                         &title,
                         format!("{label}. {hint}").trim(),
                     );
@@ -86,8 +96,8 @@ impl Sink for Github<'_> {
                 for m in &r.misconceptions {
                     let title = format!("itdq q{q}: misconception (-{})", fmt_num(m.penalty));
                     let message = format!("{}. {}", m.label, m.explanation);
-                    let place = m.evidence.first().map_or((start, None), |e| {
-                        (e.line, Some((e.column, e.end_line, e.end_column)))
+                    let place = m.evidence.first().map_or(Place::Line(start), |e| {
+                        Place::Span(e.line, e.column, e.end_line, e.end_column)
                     });
                     out += &command("error", Some(&row.file), Some(place), &title, &message);
                 }
@@ -97,7 +107,7 @@ impl Sink for Github<'_> {
                     out += &command(
                         "error",
                         Some(&row.file),
-                        Some((start, None)),
+                        Some(Place::Line(start)),
                         &title,
                         &message,
                     );
@@ -107,7 +117,7 @@ impl Sink for Github<'_> {
                 out += &command(
                     "error",
                     Some(&row.file),
-                    Some((start, None)),
+                    Some(Place::Line(start)),
                     "itdq: could not grade",
                     message,
                 );
@@ -138,7 +148,7 @@ mod tests {
         let c = command(
             "error",
             Some("a,b:c.md"),
-            Some((3, Some((5, 3, 11)))),
+            Some(Place::Span(3, 5, 3, 11)),
             "t: x",
             "50% done\nnext",
         );
