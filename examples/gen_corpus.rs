@@ -31,6 +31,18 @@ const FILLER: &[&str] = &[
     "the budget was tight so we prioritised the changes with the most impact",
 ];
 
+/// Sentences that carry a rubric phrase, `{}`.
+const FRAMES: &[&str] = &[
+    "I would make sure we use {} because it keeps the system predictable",
+    "the first thing I look at is {} and how the team applies it",
+    "in my last role we introduced {} and it paid off within a quarter",
+    "without {} the rest of the plan does not hold together",
+    "{} is where most teams cut corners, so I would review it early",
+    "we wrote down how {} works for us and taught it to new joiners",
+    "a good answer here has to mention {} and explain why it matters",
+    "I would measure whether {} actually changes the outcome",
+];
+
 /// A small xorshift generator: deterministic across platforms and Rust versions.
 struct Dice(u64);
 
@@ -70,10 +82,7 @@ fn answer(rubric: &Rubric, dice: &mut Dice, words: usize) -> String {
                 .aliases
                 .get(dice.below(concept.aliases.len().max(1)))
             {
-                Some(alias) => format!(
-                    "I would make sure we use {} because it keeps the system predictable",
-                    alias.text
-                ),
+                Some(alias) => FRAMES[dice.below(FRAMES.len())].replace("{}", &alias.text),
                 None => FILLER[1].to_string(),
             }
         };

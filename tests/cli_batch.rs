@@ -679,10 +679,13 @@ fn the_table_lists_every_answer_then_the_summary() {
     let text = stdout(&batch(dir.path(), "table"));
     let lines: Vec<&str> = text.lines().collect();
     assert!(lines[0].starts_with("FILE") && lines[0].contains("SCORE"));
-    assert!(
-        lines[1..6].iter().all(|l| l.starts_with("answers/")),
-        "{text}"
-    );
+    assert_eq!(lines.iter().filter(|l| l.starts_with("answers/")).count(), 5, "{text}");
+    // Why an answer fell short, or could not be graded, on the line under it.
+    let notes = lines.iter().position(|l| l.starts_with("answers/notes.md")).unwrap();
+    assert!(lines[notes].contains("ERROR"));
+    assert!(lines[notes + 1].starts_with("    ✗ cannot tell which question"), "{text}");
+    let weak = lines.iter().position(|l| l.starts_with("answers/q22-weak")).unwrap();
+    assert!(lines[weak].contains("FAIL") && lines[weak + 1].contains("missing required"), "{text}");
     assert!(
         text.contains("4 answers graded · 1 could not be graded"),
         "{text}"

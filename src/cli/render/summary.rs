@@ -43,14 +43,31 @@ pub fn text(summary: &Summary, most_missed: usize, color: bool) -> String {
     }
     if !t.most_missed.is_empty() {
         let _ = writeln!(w, "most often missed:");
-        for m in &t.most_missed {
+        let ratio: Vec<String> = t
+            .most_missed
+            .iter()
+            .map(|m| format!("{}/{}", m.missed, m.answers))
+            .collect();
+        let ratio_width = ratio.iter().map(String::len).max().unwrap_or(0);
+        let question_width = t
+            .most_missed
+            .iter()
+            .map(|m| m.question.len())
+            .max()
+            .unwrap_or(0);
+        let concept_width = t
+            .most_missed
+            .iter()
+            .map(|m| m.concept.len())
+            .max()
+            .unwrap_or(0);
+        for (m, ratio) in t.most_missed.iter().zip(&ratio) {
+            let concept = format!("{:<concept_width$}", m.concept);
             let _ = writeln!(
                 w,
-                "  {:>5} of {:<5} q{:<4} {}  {}",
-                m.missed,
-                m.answers,
+                "  {ratio:>ratio_width$}  q{:<question_width$}  {}  {}",
                 m.question,
-                p.bold(&m.concept),
+                p.bold(&concept),
                 p.dim(&m.label)
             );
         }

@@ -40,6 +40,9 @@ pub fn answer_name(row: &Row) -> String {
     }
 }
 
+/// Missed concepts shown per row; the rest are counted.
+const MISSED_SHOWN: usize = 6;
+
 impl Sink for Table<'_> {
     fn row(&mut self, row: &Row) -> anyhow::Result<()> {
         let p = Paint(self.info.color);
@@ -47,8 +50,8 @@ impl Sink for Table<'_> {
         if !self.header_written {
             self.header_written = true;
             let header = format!(
-                "{:<width$}  {:<4}  {:>5}  {:<9}  MISSED",
-                "FILE", "Q", "SCORE", "BAND"
+                "{:<width$}  {:<4}  {:>5}  {:<9}  {:<6}  MISSED",
+                "FILE", "Q", "SCORE", "BAND", "RESULT"
             );
             writeln!(self.out, "{}", p.bold(&header))?;
         }
@@ -63,35 +66,48 @@ impl Sink for Table<'_> {
                     Band::Adequate => p.yellow(&band),
                     Band::Weak | Band::OffTopic => p.red(&band),
                 };
+                let result = if g.verdict.passed {
+                    p.green("pass  ")
+                } else {
+                    p.red("FAIL  ")
+                };
                 let missed: Vec<&str> = r
                     .concepts
                     .iter()
                     .filter(|c| c.status != itdq::Status::Found)
                     .map(|c| c.id.as_str())
                     .collect();
-                let mut last = missed.join(", ");
-                if !g.verdict.passed {
-                    let why = p.red(&format!("✗ {}", g.verdict.reasons(r.score)));
-                    last = if last.is_empty() {
-                        why
-                    } else {
-                        format!("{last}  {why}")
-                    };
+                let mut shown = missed
+                    .iter()
+                    .take(MISSED_SHOWN)
+                    .copied()
+                    .collect::<Vec<_>>()
+                    .join(", ");
+                if missed.len() > MISSED_SHOWN {
+                    shown += &format!(" +{} more", missed.len() - MISSED_SHOWN);
                 }
+                let score = fmt_num(r.score);
                 writeln!(
                     self.out,
-                    "{name:<width$}  {question:<4}  {:>5}  {band}  {last}",
-                    fmt_num(r.score)
+                    "{name:<width$}  {question:<4}  {score:>5}  {band}  {result}  {shown}"
                 )?;
+                if !g.verdict.passed {
+                    writeln!(
+                        self.out,
+                        "    {}",
+                        p.red(&format!("✗ {}", g.verdict.reasons(r.score)))
+                    )?;
+                }
             }
             Outcome::Error(message) => {
-                let band = p.red(&format!("{:<9}", "error"));
+                let band = p.red(&format!("{:<9}", "-"));
+                let result = p.red("ERROR ");
                 writeln!(
                     self.out,
-                    "{name:<width$}  {question:<4}  {:>5}  {band}  {}",
-                    "-",
-                    p.red(message)
+                    "{name:<width$}  {question:<4}  {:>5}  {band}  {result}",
+                    "-"
                 )?;
+                writeln!(self.out, "    {}", p.red(&format!("✗ {message}")))?;
             }
         }
         Ok(())
