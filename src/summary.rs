@@ -118,6 +118,11 @@ impl Summary {
         self.errors
     }
 
+    /// Files that opted out.
+    pub fn ignored(&self) -> usize {
+        self.ignored
+    }
+
     /// Mean score, one decimal.
     pub fn mean(&self) -> Option<f64> {
         if self.scores.is_empty() {

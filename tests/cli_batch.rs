@@ -356,6 +356,23 @@ fn paths_can_come_from_stdin_in_the_order_given() {
 }
 
 #[test]
+fn an_empty_list_on_stdin_is_bad_input() {
+    let dir = tempfile::tempdir().unwrap();
+    let o = itdq()
+        .args(["batch", "-", "--format", "jsonl"])
+        .current_dir(dir.path())
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("no paths were read from stdin"),
+        "{}",
+        stderr(&o)
+    );
+}
+
+#[test]
 fn output_is_the_same_whatever_the_number_of_threads() {
     let dir = tempfile::tempdir().unwrap();
     for i in 0..40 {
@@ -679,13 +696,29 @@ fn the_table_lists_every_answer_then_the_summary() {
     let text = stdout(&batch(dir.path(), "table"));
     let lines: Vec<&str> = text.lines().collect();
     assert!(lines[0].starts_with("FILE") && lines[0].contains("SCORE"));
-    assert_eq!(lines.iter().filter(|l| l.starts_with("answers/")).count(), 5, "{text}");
+    assert_eq!(
+        lines.iter().filter(|l| l.starts_with("answers/")).count(),
+        5,
+        "{text}"
+    );
     // Why an answer fell short, or could not be graded, on the line under it.
-    let notes = lines.iter().position(|l| l.starts_with("answers/notes.md")).unwrap();
+    let notes = lines
+        .iter()
+        .position(|l| l.starts_with("answers/notes.md"))
+        .unwrap();
     assert!(lines[notes].contains("ERROR"));
-    assert!(lines[notes + 1].starts_with("    ✗ cannot tell which question"), "{text}");
-    let weak = lines.iter().position(|l| l.starts_with("answers/q22-weak")).unwrap();
-    assert!(lines[weak].contains("FAIL") && lines[weak + 1].contains("missing required"), "{text}");
+    assert!(
+        lines[notes + 1].starts_with("    ✗ cannot tell which question"),
+        "{text}"
+    );
+    let weak = lines
+        .iter()
+        .position(|l| l.starts_with("answers/q22-weak"))
+        .unwrap();
+    assert!(
+        lines[weak].contains("FAIL") && lines[weak + 1].contains("missing required"),
+        "{text}"
+    );
     assert!(
         text.contains("4 answers graded · 1 could not be graded"),
         "{text}"

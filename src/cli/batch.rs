@@ -192,6 +192,11 @@ pub fn execute(run: Run) -> anyhow::Result<u8> {
             render::summary::text(&summary, run.most_missed, stderr_color)
         );
     }
+    let nothing_read = summary.graded() + summary.errors() + summary.ignored() == 0;
+    if matches!(run.inputs, Inputs::Stdin) && nothing_read {
+        eprintln!("itdq: error: no paths were read from stdin");
+        return Ok(EXIT_BAD_INPUT);
+    }
     Ok(if summary.errors() > 0 {
         EXIT_BAD_INPUT
     } else if summary.failed() > 0 {
