@@ -34,7 +34,7 @@ pub struct CheckArgs {
     /// Check only files changed in git since REV (committed, staged, modified or new).
     #[arg(long, value_name = "REV")]
     pub changed_since: Option<String>,
-    /// Output format [default: itdq.toml, else table].
+    /// Output format [default: itdq.toml, else from the --output extension, else table].
     #[arg(long, value_enum)]
     pub format: Option<BatchFormat>,
     /// Write the report to FILE (atomically) instead of stdout.
@@ -81,7 +81,11 @@ pub fn run(args: CheckArgs, color: ColorWhen) -> anyhow::Result<u8> {
                 names.join(", ")
             )
         })?,
-        (None, None) => BatchFormat::Table,
+        (None, None) => args
+            .output
+            .as_deref()
+            .and_then(BatchFormat::from_extension)
+            .unwrap_or(BatchFormat::Table),
     };
 
     // From here on itdq works in the folder of itdq.toml: globs are written against it, and
