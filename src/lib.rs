@@ -30,16 +30,22 @@
 
 pub mod analyzer;
 pub mod bank;
+pub mod config;
+pub mod declaration;
 pub mod decode;
+pub mod detect;
 mod dictionary;
 pub mod error;
 pub mod grade;
 pub mod matcher;
 mod negation;
+pub mod plan;
 pub mod report;
 pub mod rubric;
 pub mod shape;
 pub mod spelling;
+pub mod summary;
+pub mod takehome;
 pub mod text;
 pub mod wire;
 

@@ -41,3 +41,37 @@ pub fn read_answer(path: &Path) -> anyhow::Result<Decoded> {
     }
     itdq::decode(&bytes).with_context(|| format!("{shown}: cannot grade it"))
 }
+
+/// Reads and decodes an answer file of a batch. The error is the reason alone, without the path:
+/// the row it becomes already names the file.
+pub fn read_batch_answer(path: &Path) -> Result<Decoded, String> {
+    let file =
+        std::fs::File::open(path).map_err(|e| format!("cannot read it: {}", io_reason(&e)))?;
+    let mut bytes = Vec::new();
+    file.take(MAX_ANSWER_BYTES + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| format!("cannot read it: {}", io_reason(&e)))?;
+    if bytes.len() as u64 > MAX_ANSWER_BYTES {
+        return Err(format!(
+            "larger than {} KiB; an answer file must be smaller (is this the right file?)",
+            MAX_ANSWER_BYTES / 1024
+        ));
+    }
+    itdq::decode(&bytes).map_err(|e| e.to_string())
+}
+
+/// An I/O error without the "(os error 2)" suffix that means nothing to a reader.
+fn io_reason(err: &std::io::Error) -> String {
+    match err.kind() {
+        std::io::ErrorKind::NotFound => "no such file".into(),
+        std::io::ErrorKind::PermissionDenied => "permission denied".into(),
+        std::io::ErrorKind::IsADirectory => "is a folder".into(),
+        _ => {
+            let text = err.to_string();
+            match text.find(" (os error") {
+                Some(at) => text[..at].to_string(),
+                None => text,
+            }
+        }
+    }
+}

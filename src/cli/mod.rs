@@ -1,7 +1,12 @@
 //! Command-line interface: argument parsing and the commands.
 
+mod batch;
+mod check;
+mod discover;
 mod grade;
+mod grading;
 mod input;
+mod output;
 mod questions;
 mod render;
 
@@ -42,6 +47,10 @@ pub enum ColorWhen {
 pub enum Command {
     /// Grade one answer against a question's rubric.
     Grade(grade::GradeArgs),
+    /// Grade many answers: files, folders, take-homes with a section per question.
+    Batch(batch::BatchArgs),
+    /// Check the answer documents of a repository against the bar set in itdq.toml (for CI).
+    Check(check::CheckArgs),
     /// List the questions of the bank.
     Questions(questions::QuestionsArgs),
     /// Show a question and its rubric.
@@ -78,6 +87,8 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     let color = render::use_color(cli.color);
     let code = match cli.command {
         Command::Grade(args) => grade::run(args, color)?,
+        Command::Batch(args) => batch::run(args, cli.color)?,
+        Command::Check(args) => check::run(args, cli.color)?,
         Command::Questions(args) => questions::run_list(args)?,
         Command::Show(args) => questions::run_show(args, color)?,
     };

@@ -1,11 +1,129 @@
 //! Renderers over the one `Report` model.
 
+pub mod csv;
+pub mod github;
 pub mod human;
 pub mod json;
+pub mod jsonl;
+pub mod junit;
+pub mod markdown;
+pub mod sarif;
+pub mod summary;
+pub mod table;
 
-use std::io::IsTerminal;
+use std::io::{IsTerminal, Write};
+
+use itdq::summary::Summary;
 
 use super::ColorWhen;
+use super::grading::Row;
+
+/// Output formats of `itdq batch` and `itdq check`.
+#[derive(Debug, Clone, Copy, clap::ValueEnum, PartialEq, Eq)]
+pub enum BatchFormat {
+    /// Aligned columns and a summary, for a person at a terminal.
+    Table,
+    /// One row per answer: file, section, question, score, band, passed, missed concepts, error.
+    Csv,
+    /// One JSON object per answer and line, as `grade --format json` plus `file`.
+    Jsonl,
+    /// One JSON document: every answer and the summary.
+    Json,
+    /// JUnit XML: one test case per answer, failed when it falls short.
+    Junit,
+    /// SARIF 2.1.0 for code-scanning: missed required concepts and misconceptions.
+    Sarif,
+    /// GitHub Actions workflow commands (`::error file=...,line=...::...`).
+    Github,
+    /// A Markdown summary table, for a pull-request comment.
+    Markdown,
+}
+
+impl BatchFormat {
+    /// The format a file name suggests (`report.csv`), for `--output` without `--format`.
+    pub fn from_extension(path: &std::path::Path) -> Option<BatchFormat> {
+        let ext = path.extension()?.to_str()?.to_ascii_lowercase();
+        Some(match ext.as_str() {
+            "csv" => BatchFormat::Csv,
+            "jsonl" | "ndjson" => BatchFormat::Jsonl,
+            "json" => BatchFormat::Json,
+            "xml" => BatchFormat::Junit,
+            "sarif" => BatchFormat::Sarif,
+            "md" | "markdown" => BatchFormat::Markdown,
+            "txt" => BatchFormat::Table,
+            _ => return None,
+        })
+    }
+}
+
+/// A renderer of a batch: rows as they come, then whatever needs the whole run.
+pub trait Sink {
+    /// One graded answer or error, in the batch's order.
+    fn row(&mut self, row: &Row) -> anyhow::Result<()>;
+    /// The end of the run.
+    fn finish(&mut self, summary: &Summary) -> anyhow::Result<()>;
+}
+
+/// What renderers need to know about the run besides its rows.
+#[derive(Debug, Clone)]
+pub struct RunInfo {
+    /// The minimum score that applies to most answers, for headings.
+    pub min_score: Option<f64>,
+    pub color: bool,
+    /// Width of the file column of the table.
+    pub file_width: usize,
+    /// How many of the most missed concepts the summary lists.
+    pub most_missed: usize,
+}
+
+/// The renderer of a format, writing to `out`.
+pub fn sink<'a>(
+    format: BatchFormat,
+    out: &'a mut (dyn Write + Send),
+    info: RunInfo,
+) -> anyhow::Result<Box<dyn Sink + Send + 'a>> {
+    Ok(match format {
+        BatchFormat::Table => Box::new(table::Table::new(out, info)),
+        BatchFormat::Csv => Box::new(csv::Csv::new(out)?),
+        BatchFormat::Jsonl => Box::new(jsonl::Jsonl::new(out)),
+        BatchFormat::Json => Box::new(json::Batch::new(out, info)?),
+        BatchFormat::Junit => Box::new(junit::Junit::new(out)?),
+        BatchFormat::Sarif => Box::new(sarif::Sarif::new(out, info)?),
+        BatchFormat::Github => Box::new(github::Github::new(out, info)),
+        BatchFormat::Markdown => Box::new(markdown::Markdown::new(out, info)?),
+    })
+}
+
+/// A scratch file for the rows of formats that must write a header counting them first
+/// (JUnit, Markdown): rows go to disk, not memory, however long the batch.
+#[derive(Debug)]
+pub struct Spool {
+    file: std::io::BufWriter<std::fs::File>,
+}
+
+impl Spool {
+    pub fn new() -> anyhow::Result<Spool> {
+        let file = tempfile::tempfile()
+            .map_err(|e| anyhow::anyhow!("cannot create a scratch file: {e}"))?;
+        Ok(Spool {
+            file: std::io::BufWriter::new(file),
+        })
+    }
+
+    pub fn writer(&mut self) -> &mut impl Write {
+        &mut self.file
+    }
+
+    /// Copies everything spooled to `out`.
+    pub fn copy_to(&mut self, out: &mut (dyn Write + Send)) -> anyhow::Result<()> {
+        use std::io::Seek;
+        self.file.flush()?;
+        let file = self.file.get_mut();
+        file.seek(std::io::SeekFrom::Start(0))?;
+        std::io::copy(file, out)?;
+        Ok(())
+    }
+}
 
 /// Whether to colour: `--color`, then NO_COLOR, then whether stdout is a terminal.
 pub fn use_color(when: ColorWhen) -> bool {
@@ -61,4 +179,10 @@ impl Paint {
     pub fn dim(self, text: &str) -> String {
         self.wrap(anstyle::Style::new().dimmed(), text)
     }
+}
+
+/// Writes `value` as compact JSON. A failed write stays an `io::Error`, so that a closed pipe is
+/// still recognised as one and ends the program quietly.
+pub fn write_json(out: &mut dyn Write, value: &impl serde::Serialize) -> std::io::Result<()> {
+    serde_json::to_writer(out, value).map_err(std::io::Error::from)
 }
