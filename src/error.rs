@@ -49,12 +49,20 @@ pub enum LoadError {
     /// No question has this id.
     #[error("unknown question {id:?}; valid ids: {}", known.join(", "))]
     UnknownQuestion { id: String, known: Vec<String> },
-    /// The question exists but has no rubric file.
-    #[error("question {id} has no rubric (expected {expected})")]
+    /// The question exists but has no rubric file (and, where that would do, no reference answer).
+    #[error("question {id} has no rubric (expected {expected}) and no reference answer to derive one from")]
     NoRubric { id: String, expected: String },
 }
 
 impl LoadError {
+    /// Where in a file the problem lies, for errors that have a place.
+    pub fn location(&self) -> Option<&Location> {
+        match self {
+            LoadError::Invalid { location, .. } => Some(location),
+            _ => None,
+        }
+    }
+
     pub(crate) fn invalid(file: &str, source: &str, offset: usize, message: impl Into<String>) -> Self {
         LoadError::Invalid {
             location: Location::at(file, source, offset),

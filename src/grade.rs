@@ -15,8 +15,6 @@ use crate::text::LineIndex;
 
 /// Evidence kept per concept in a report.
 const MAX_EVIDENCE: usize = 3;
-/// Below this many words an answer is short, and its score is scaled down towards half.
-const SHORT_ANSWER_WORDS: usize = 30;
 /// A bare keyword list keeps this share of its score.
 const KEYWORD_LIST_FACTOR: f64 = 0.5;
 
@@ -201,8 +199,9 @@ impl Grader {
                 code: WarningCode::EmptyAnswer,
                 message: "the answer is empty".into(),
             });
-        } else if words < SHORT_ANSWER_WORDS {
-            score *= 0.5 + 0.5 * words as f64 / SHORT_ANSWER_WORDS as f64;
+        } else if words < self.rubric.short_answer_words {
+            // Below the rubric's bar an answer is scaled down towards half its score.
+            score *= 0.5 + 0.5 * words as f64 / self.rubric.short_answer_words as f64;
             warnings.push(Warning {
                 code: WarningCode::ShortAnswer,
                 message: format!("the answer is very short ({words} words); a full answer explains its reasoning"),

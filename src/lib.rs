@@ -24,14 +24,20 @@
 
 #![warn(clippy::print_stdout, clippy::print_stderr, missing_debug_implementations)]
 
+pub mod agreement;
 pub mod analyzer;
 pub mod bank;
+pub mod calibrate;
+pub mod corpus;
 pub mod decode;
+pub mod draft;
 mod dictionary;
 pub mod error;
 pub mod grade;
+pub mod lint;
 pub mod matcher;
 mod negation;
+pub mod reference;
 pub mod report;
 pub mod rubric;
 pub mod shape;
@@ -41,6 +47,7 @@ pub mod wire;
 
 pub use analyzer::Analyzer;
 pub use bank::{Bank, Question};
+pub use corpus::Corpus;
 pub use decode::{Decoded, decode};
 pub use error::{LoadError, Location};
 pub use grade::Grader;
