@@ -185,12 +185,19 @@ impl Bank {
     }
 
     /// The rubric a question is graded with: its rubric file, or else one derived from its
-    /// reference answer, weighted by `corpus`.
-    pub fn grading_rubric(&self, question: &Question, corpus: &Corpus, analyzer: &Analyzer) -> Result<Rubric, LoadError> {
+    /// reference answer, weighted by `corpus`, with the shared terms of `cohort` (answers to the
+    /// question graded together; empty for none).
+    pub fn grading_rubric(
+        &self,
+        question: &Question,
+        corpus: &Corpus,
+        analyzer: &Analyzer,
+        cohort: &[&str],
+    ) -> Result<Rubric, LoadError> {
         match &question.reference {
             Some(text) if !self.has_rubric(question) => {
                 let source = format!("reference answer of question {}", question.id);
-                let reference = Reference { question: &question.id, prompt: &question.prompt, text, source: &source };
+                let reference = Reference { question: &question.id, prompt: &question.prompt, text, source: &source, cohort };
                 Ok(derive_rubric(&reference, corpus, analyzer))
             }
             _ => self.rubric(question),

@@ -29,6 +29,9 @@ pub fn rubric_to_toml(rubric: &Rubric, comment: &str) -> String {
     if rubric.short_answer_words != DEFAULT_SHORT_ANSWER_WORDS {
         let _ = writeln!(out, "short_answer_words = {}", rubric.short_answer_words);
     }
+    if rubric.count_negated {
+        let _ = writeln!(out, "count_negated = true");
+    }
     if let Some(scale) = &rubric.scale {
         let levels: Vec<String> = scale
             .levels
@@ -144,6 +147,7 @@ mod tests {
     const FULL: &str = r#"question = "22"
 full_marks_at = 0.7
 short_answer_words = 12
+count_negated = true
 
 [scale]
 max = 3
@@ -197,7 +201,7 @@ We add jitter.
         assert_eq!(again.concepts[0].hint.as_deref(), Some("Add a random part.\nAlways."));
         assert_eq!(again.concepts[0].patterns[0].source, r"Math\.random\(\)");
         assert_eq!((again.concepts[0].weight, again.concepts[0].max_gap, again.concepts[0].any_order), (2.5, 4, true));
-        assert_eq!((again.full_marks_at, again.short_answer_words), (0.7, 12));
+        assert_eq!((again.full_marks_at, again.short_answer_words, again.count_negated), (0.7, 12, true));
         assert_eq!(again.scale, rubric.scale);
         assert_eq!(again.groups[0].weight, 2.0);
         assert_eq!(again.misconceptions[0].penalty, 15.0);

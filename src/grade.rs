@@ -128,7 +128,8 @@ impl Grader {
             .zip(per_concept)
             .enumerate()
             .map(|(i, (concept, found))| {
-                let status = if found.iter().any(|m| !m.negated) {
+                let affirmed = found.iter().any(|m| !m.negated);
+                let status = if affirmed || (self.rubric.count_negated && !found.is_empty()) {
                     Status::Found
                 } else if found.is_empty() {
                     Status::Missed
@@ -142,7 +143,7 @@ impl Grader {
                     required: concept.required,
                     group: self.group_of[i].map(|g| self.rubric.groups[g].id.clone()),
                     status,
-                    evidence: evidence(text, &lines, found, status == Status::Found),
+                    evidence: evidence(text, &lines, found, affirmed),
                     hint: concept.hint.clone(),
                 }
             })

@@ -28,6 +28,9 @@ pub struct Rubric {
     pub full_marks_at: f64,
     /// Answers with fewer words are scaled down towards half their score; 0 turns this off.
     pub short_answer_words: usize,
+    /// A concept named only in a negated clause still earns its weight (misconceptions are
+    /// unaffected). For short factual answers, where "no base case" is the answer.
+    pub count_negated: bool,
     pub scale: Option<Scale>,
     pub concepts: Vec<Concept>,
     pub groups: Vec<Group>,
@@ -166,6 +169,8 @@ struct RawRubric {
     question: Spanned<String>,
     full_marks_at: Option<Spanned<f64>>,
     short_answer_words: Option<usize>,
+    #[serde(default)]
+    count_negated: bool,
     scale: Option<Spanned<RawScale>>,
     #[serde(default, rename = "concept")]
     concepts: Vec<Spanned<RawConcept>>,
@@ -354,6 +359,7 @@ impl Validator<'_> {
             file: self.file.to_string(),
             full_marks_at,
             short_answer_words: raw.short_answer_words.unwrap_or(DEFAULT_SHORT_ANSWER_WORDS),
+            count_negated: raw.count_negated,
             scale,
             concepts,
             groups,

@@ -35,6 +35,10 @@ pub struct CalibrateArgs {
     /// mark in the file).
     #[arg(long, value_name = "MARK")]
     pub max_mark: Option<f64>,
+    /// For questions graded from a reference answer, also credit the terms that many of the
+    /// question's answers in this file share (never their marks).
+    #[arg(long)]
+    pub cohort: bool,
     #[command(flatten)]
     pub bank: BankArgs,
 }
@@ -90,7 +94,15 @@ pub fn run(args: CalibrateArgs, color: bool) -> anyhow::Result<u8> {
     };
     let graders = questions
         .iter()
-        .map(|q| Ok(Grader::new(q, bank.grading_rubric(q, &corpus, &analyzer)?, &analyzer)))
+        .enumerate()
+        .map(|(slot, q)| {
+            let cohort: Vec<&str> = if args.cohort {
+                rows.iter().zip(&question_of_row).filter(|(_, s)| **s == slot).map(|(r, _)| r.answer.as_str()).collect()
+            } else {
+                Vec::new()
+            };
+            Ok(Grader::new(q, bank.grading_rubric(q, &corpus, &analyzer, &cohort)?, &analyzer))
+        })
         .collect::<anyhow::Result<Vec<Grader>>>()?;
 
     let observations: Vec<Observation> = rows

@@ -61,7 +61,7 @@ pub fn run(args: GradeArgs, color: bool) -> anyhow::Result<u8> {
                 bank.documents().chain([reference.as_str(), question.prompt.as_str(), decoded.text.as_str()]),
             )?;
             let source = path.display().to_string();
-            let derived = Reference { question: &question.id, prompt: &question.prompt, text: &reference, source: &source };
+            let derived = Reference { question: &question.id, prompt: &question.prompt, text: &reference, source: &source, cohort: &[] };
             Grader::new(&question, derive_rubric(&derived, &corpus, &analyzer), &analyzer)
         }
         None => {
@@ -74,7 +74,7 @@ pub fn run(args: GradeArgs, color: bool) -> anyhow::Result<u8> {
             } else {
                 Corpus::empty()
             };
-            Grader::new(question, bank.grading_rubric(question, &corpus, &analyzer)?, &analyzer)
+            Grader::new(question, bank.grading_rubric(question, &corpus, &analyzer, &[])?, &analyzer)
         }
     };
     let mut report = grader.grade(&decoded.text);

@@ -51,7 +51,7 @@ pub fn run_list(args: QuestionsArgs) -> anyhow::Result<u8> {
     let mut rows = Vec::new();
     for q in bank.questions() {
         let concepts = if bank.has_rubric(q) || bank.derives_rubric(q) {
-            bank.grading_rubric(q, &corpus, &analyzer)?.concepts.len()
+            bank.grading_rubric(q, &corpus, &analyzer, &[])?.concepts.len()
         } else {
             0
         };
@@ -84,7 +84,7 @@ pub fn run_show(args: ShowArgs, color: bool) -> anyhow::Result<u8> {
         return Ok(EXIT_OK);
     }
     let analyzer = Analyzer::new();
-    let rubric = bank.grading_rubric(q, &bank_corpus(&bank, &analyzer)?, &analyzer)?;
+    let rubric = bank.grading_rubric(q, &bank_corpus(&bank, &analyzer)?, &analyzer, &[])?;
     if bank.derives_rubric(q) {
         writeln!(out, "\nReference answer:\n{}", q.reference.as_deref().unwrap_or_default())?;
     }

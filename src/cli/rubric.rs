@@ -223,7 +223,7 @@ fn run_draft(args: DraftArgs) -> anyhow::Result<u8> {
     }
     let corpus = Corpus::build(&analyzer, bank.documents().chain([text.as_str(), prompt.as_str()]))
         .context("cannot weight the reference's terms")?;
-    let reference = Reference { question: id, prompt: &prompt, text: &text, source: &source };
+    let reference = Reference { question: id, prompt: &prompt, text: &text, source: &source, cohort: &[] };
     let rubric = derive_rubric(&reference, &corpus, &analyzer);
     let comment = format!(
         "Drafted by `itdq rubric draft` from {source}.\n\
