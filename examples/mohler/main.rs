@@ -5,7 +5,9 @@
 //! Input columns: id, question, desired_answer, student_answer, score_me, score_other, score_avg.
 //! Output: OUT/bank/questions.toml (id, prompt, reference; no rubric files, so itdq derives each
 //! rubric from its reference answer) and OUT/marks.csv (question, score, text), with the average of
-//! the two graders as the mark. Nothing of the marks goes into the bank.
+//! the two graders as the mark. Nothing of the marks goes into the bank. OUT/marks-odd.csv and
+//! OUT/marks-even.csv split the marks by assignment (the number before the dot of a question id):
+//! itdq's settings were chosen on the odd half, so the even half shows how they carry over.
 
 use std::path::PathBuf;
 
@@ -41,7 +43,11 @@ fn main() -> anyhow::Result<()> {
     let mut questions: Vec<Question> = Vec::new();
     std::fs::create_dir_all(out.join("bank"))?;
     let mut marks = csv::Writer::from_path(out.join("marks.csv"))?;
-    marks.write_record(["question", "score", "text"])?;
+    let mut odd = csv::Writer::from_path(out.join("marks-odd.csv"))?;
+    let mut even = csv::Writer::from_path(out.join("marks-even.csv"))?;
+    for w in [&mut marks, &mut odd, &mut even] {
+        w.write_record(["question", "score", "text"])?;
+    }
     for record in reader.records() {
         let record = record?;
         let qid = record[id].trim().to_string();
@@ -52,9 +58,14 @@ fn main() -> anyhow::Result<()> {
                 reference: record[desired].trim().to_string(),
             });
         }
-        marks.write_record([qid.as_str(), record[score].trim(), record[answer].trim()])?;
+        let row = [qid.as_str(), record[score].trim(), record[answer].trim()];
+        marks.write_record(row)?;
+        let assignment: u32 = qid.split('.').next().unwrap_or("").parse().with_context(|| format!("question id {qid:?}"))?;
+        if assignment % 2 == 1 { odd.write_record(row)? } else { even.write_record(row)? }
     }
-    marks.flush()?;
+    for w in [&mut marks, &mut odd, &mut even] {
+        w.flush()?;
+    }
     let toml = toml::to_string(&Questions { question: questions })?;
     std::fs::write(out.join("bank").join("questions.toml"), toml)?;
     Ok(())
