@@ -127,7 +127,8 @@ pub struct Calibration {
     pub overall: Agreement,
     pub questions: Vec<QuestionAgreement>,
     pub concepts: Vec<ConceptHits>,
-    /// The answers with the largest difference, largest first.
+    /// The answers with the largest difference, largest first; answers given the human's very
+    /// mark are no disagreement.
     pub disagreements: Vec<Disagreement>,
 }
 
@@ -164,6 +165,7 @@ pub fn calibrate(observations: &[Observation], scale_max: Option<f64>) -> Calibr
 
     let mut disagreements: Vec<Disagreement> = observations
         .iter()
+        .filter(|o| mark(o) != o.human)
         .map(|o| {
             let itdq = mark(o);
             Disagreement {
@@ -313,6 +315,9 @@ mod tests {
             observation("2", 3.0, 70.0, None, &[true]),
         ];
         let c = calibrate(&obs, Some(5.0));
+        assert_eq!(c.disagreements.len(), 3, "the first answer got its very mark");
+        let exact = calibrate(&[observation("2", 5.0, 100.0, None, &[])], Some(5.0));
+        assert!(exact.disagreements.is_empty(), "the same mark is no disagreement");
         let ids: Vec<&str> = c.questions.iter().map(|q| q.question.as_str()).collect();
         assert_eq!(ids, ["2", "10"], "natural order");
         assert_eq!(c.questions[1].agreement.n, 2);

@@ -426,6 +426,13 @@ aliases = ["max attempts"]
     }
 
     #[test]
+    fn the_builtin_bank_has_no_errors() {
+        let found = lint_bank(&Bank::builtin(), &Analyzer::new());
+        let errors: Vec<String> = found.iter().filter(|d| d.severity == Severity::Error).map(|d| d.to_string()).collect();
+        assert!(errors.is_empty(), "{}", errors.join("\n"));
+    }
+
+    #[test]
     fn diagnostics_print_as_file_line_column() {
         let found = lint(&BASE.replace("label = \"Jitter\"", "label = \"Jitter\"\nweight = 0"));
         assert_eq!(found[0].to_string(), "r.toml:6:10: error[format]: weight must be greater than zero, not 0");

@@ -218,7 +218,12 @@ fn human(c: &Calibration, marks: &str, color: bool) -> String {
         ScaleSource::Given => format!("itdq's 0-100 score put on the scale 0-{} (--max-mark)", c.scale.max),
         ScaleSource::Marks => format!("itdq's 0-100 score put on the scale 0-{} (the highest mark in the file)", c.scale.max),
     };
-    let _ = writeln!(out, "{}", p.bold(&format!("Calibration against {marks}: {} answers, {} questions", c.overall.n, c.questions.len())));
+    let plural = |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
+    let _ = writeln!(
+        out,
+        "{}",
+        p.bold(&format!("Calibration against {marks}: {}, {}", plural(c.overall.n, "answer"), plural(c.questions.len(), "question")))
+    );
     let _ = writeln!(out, "{scale}\n");
     let header = format!("{:<12} {:>6} {:>8} {:>8} {:>6} {:>6} {:>6} {:>6}", "", "n", "pearson", "spearman", "qwk", "mae", "human", "itdq");
     let row = |name: &str, a: &Agreement| {
@@ -259,6 +264,9 @@ fn human(c: &Calibration, marks: &str, color: bool) -> String {
     }
 
     let _ = writeln!(out, "\n{}", p.bold("Largest disagreements"));
+    if c.disagreements.is_empty() {
+        let _ = writeln!(out, "none: itdq gave every answer the human's mark");
+    }
     for (i, d) in c.disagreements.iter().enumerate() {
         let _ = writeln!(
             out,
