@@ -115,8 +115,15 @@ mod tests {
         assert!(close(pearson(&[1.0, 2.0, 3.0], &[2.0, 4.0, 6.0]), 1.0));
         assert!(close(pearson(&[1.0, 2.0, 3.0], &[3.0, 2.0, 1.0]), -1.0));
         // worked by hand: means 2.5 and 3, sxy = 6, sxx = 5, syy = 10
-        assert!(close(pearson(&[1.0, 2.0, 3.0, 4.0], &[2.0, 1.0, 4.0, 5.0]), 6.0 / 50.0f64.sqrt()));
-        assert_eq!(pearson(&[1.0, 1.0, 1.0], &[1.0, 2.0, 3.0]), None, "a constant side has no correlation");
+        assert!(close(
+            pearson(&[1.0, 2.0, 3.0, 4.0], &[2.0, 1.0, 4.0, 5.0]),
+            6.0 / 50.0f64.sqrt()
+        ));
+        assert_eq!(
+            pearson(&[1.0, 1.0, 1.0], &[1.0, 2.0, 3.0]),
+            None,
+            "a constant side has no correlation"
+        );
         assert_eq!(pearson(&[1.0], &[1.0]), None);
         assert_eq!(pearson(&[1.0, 2.0], &[1.0]), None);
     }
@@ -130,31 +137,57 @@ mod tests {
 
     #[test]
     fn spearman_sees_order_not_distance() {
-        assert!(close(spearman(&[1.0, 2.0, 3.0, 4.0], &[1.0, 10.0, 100.0, 1000.0]), 1.0));
+        assert!(close(
+            spearman(&[1.0, 2.0, 3.0, 4.0], &[1.0, 10.0, 100.0, 1000.0]),
+            1.0
+        ));
         // one swapped pair out of four: 1 - 6 * 2 / (4 * 15) = 0.8
-        assert!(close(spearman(&[1.0, 2.0, 3.0, 4.0], &[1.0, 3.0, 2.0, 4.0]), 0.8));
+        assert!(close(
+            spearman(&[1.0, 2.0, 3.0, 4.0], &[1.0, 3.0, 2.0, 4.0]),
+            0.8
+        ));
     }
 
     #[test]
     fn kappa_of_known_tables() {
-        assert!(close(quadratic_weighted_kappa(&[0, 1, 2, 3], &[0, 1, 2, 3], 0, 3), 1.0));
+        assert!(close(
+            quadratic_weighted_kappa(&[0, 1, 2, 3], &[0, 1, 2, 3], 0, 3),
+            1.0
+        ));
         // complete reversal on a balanced two-point scale
-        assert!(close(quadratic_weighted_kappa(&[0, 0, 1, 1], &[1, 1, 0, 0], 0, 1), -1.0));
+        assert!(close(
+            quadratic_weighted_kappa(&[0, 0, 1, 1], &[1, 1, 0, 0], 0, 1),
+            -1.0
+        ));
         // worked by hand: observed disagreement 1/9 weight on one pair of four,
         // chance from the marginals a = (1, 1, 1, 1), b = (1, 1, 2, 0)
         let k = quadratic_weighted_kappa(&[0, 1, 2, 3], &[0, 1, 2, 2], 0, 3).unwrap();
         let chance: f64 = [0usize, 1, 2, 3]
             .iter()
-            .flat_map(|&i| [(0usize, 1.0), (1, 1.0), (2, 2.0)].map(move |(j, nb)| ((i as f64 - j as f64).powi(2) / 9.0) * nb / 4.0))
+            .flat_map(|&i| {
+                [(0usize, 1.0), (1, 1.0), (2, 2.0)]
+                    .map(move |(j, nb)| ((i as f64 - j as f64).powi(2) / 9.0) * nb / 4.0)
+            })
             .sum();
         assert!((k - (1.0 - (1.0 / 9.0) / chance)).abs() < 1e-9, "{k}");
-        assert_eq!(quadratic_weighted_kappa(&[0, 4], &[0, 1], 0, 3), None, "4 is off the scale");
-        assert_eq!(quadratic_weighted_kappa(&[2, 2], &[2, 2], 0, 3), None, "chance agrees perfectly");
+        assert_eq!(
+            quadratic_weighted_kappa(&[0, 4], &[0, 1], 0, 3),
+            None,
+            "4 is off the scale"
+        );
+        assert_eq!(
+            quadratic_weighted_kappa(&[2, 2], &[2, 2], 0, 3),
+            None,
+            "chance agrees perfectly"
+        );
     }
 
     #[test]
     fn mean_absolute_error_and_mean() {
-        assert!(close(mean_absolute_error(&[1.0, 2.0, 3.0], &[2.0, 2.0, 1.0]), 1.0));
+        assert!(close(
+            mean_absolute_error(&[1.0, 2.0, 3.0], &[2.0, 2.0, 1.0]),
+            1.0
+        ));
         assert_eq!(mean_absolute_error(&[], &[]), None);
         assert!(close(mean(&[1.0, 2.0, 6.0]), 3.0));
     }

@@ -178,11 +178,7 @@ fn boundaries(gap: &str, next_word: &str) -> (bool, bool) {
     for (i, &b) in bytes.iter().enumerate() {
         match b {
             // "Node.js", "3.5", "e.g" keep going: a full stop ends a sentence only before space.
-            b'.' | b'!' | b'?' => {
-                if i + 1 < bytes.len() && bytes[i + 1].is_ascii_whitespace() {
-                    sentence = true;
-                }
-            }
+            b'.' | b'!' | b'?' if i + 1 < bytes.len() && bytes[i + 1].is_ascii_whitespace() => sentence = true,
             b',' | b';' | b':' | b'(' | b')' | b'[' | b']' | b'|' => clause = true,
             b'\n' => {
                 // A hard-wrapped line goes on with the same sentence and clause; a blank line, or a new line that opens a list item or a heading.

@@ -45,7 +45,11 @@ impl Observation {
             human,
             score: report.score,
             points: report.points.map(|p| (p.value, p.max)),
-            concepts: report.concepts.iter().map(|c| (c.id.clone(), c.status == Status::Found)).collect(),
+            concepts: report
+                .concepts
+                .iter()
+                .map(|c| (c.id.clone(), c.status == Status::Found))
+                .collect(),
         }
     }
 }
@@ -136,13 +140,26 @@ pub struct Calibration {
 /// for rubrics without a point scale; without it the highest human mark is taken as the top.
 pub fn calibrate(observations: &[Observation], scale_max: Option<f64>) -> Calibration {
     let scale = if !observations.is_empty() && observations.iter().all(|o| o.points.is_some()) {
-        let max = observations.iter().filter_map(|o| o.points.map(|(_, max)| max)).max().unwrap_or(0);
-        MarkScale { max: f64::from(max), source: ScaleSource::Rubric }
+        let max = observations
+            .iter()
+            .filter_map(|o| o.points.map(|(_, max)| max))
+            .max()
+            .unwrap_or(0);
+        MarkScale {
+            max: f64::from(max),
+            source: ScaleSource::Rubric,
+        }
     } else if let Some(max) = scale_max {
-        MarkScale { max, source: ScaleSource::Given }
+        MarkScale {
+            max,
+            source: ScaleSource::Given,
+        }
     } else {
         let max = observations.iter().map(|o| o.human).fold(0.0, f64::max);
-        MarkScale { max, source: ScaleSource::Marks }
+        MarkScale {
+            max,
+            source: ScaleSource::Marks,
+        }
     };
     let mark = |o: &Observation| match (scale.source, o.points) {
         (ScaleSource::Rubric, Some((points, _))) => f64::from(points),
@@ -159,9 +176,15 @@ pub fn calibrate(observations: &[Observation], scale_max: Option<f64>) -> Calibr
     order.sort_by(|a, b| question_order(a, b));
     let questions = order
         .iter()
-        .map(|q| QuestionAgreement { question: q.to_string(), agreement: agreement(&by_question[q], &mark, scale) })
+        .map(|q| QuestionAgreement {
+            question: q.to_string(),
+            agreement: agreement(&by_question[q], &mark, scale),
+        })
         .collect();
-    let concepts = order.iter().flat_map(|q| concept_hits(q, &by_question[q])).collect();
+    let concepts = order
+        .iter()
+        .flat_map(|q| concept_hits(q, &by_question[q]))
+        .collect();
 
     let mut disagreements: Vec<Disagreement> = observations
         .iter()
@@ -183,10 +206,20 @@ pub fn calibrate(observations: &[Observation], scale_max: Option<f64>) -> Calibr
     disagreements.sort_by(|a, b| b.difference.abs().total_cmp(&a.difference.abs()));
     disagreements.truncate(DISAGREEMENTS);
 
-    Calibration { scale, overall, questions, concepts, disagreements }
+    Calibration {
+        scale,
+        overall,
+        questions,
+        concepts,
+        disagreements,
+    }
 }
 
-fn agreement(observations: &[&Observation], mark: &dyn Fn(&Observation) -> f64, scale: MarkScale) -> Agreement {
+fn agreement(
+    observations: &[&Observation],
+    mark: &dyn Fn(&Observation) -> f64,
+    scale: MarkScale,
+) -> Agreement {
     let human: Vec<f64> = observations.iter().map(|o| o.human).collect();
     let itdq: Vec<f64> = observations.iter().map(|o| mark(o)).collect();
     let qwk = if scale.source == ScaleSource::Rubric && human.iter().all(|h| h.fract() == 0.0) {
@@ -209,7 +242,9 @@ fn agreement(observations: &[&Observation], mark: &dyn Fn(&Observation) -> f64, 
 
 fn concept_hits(question: &str, observations: &[&Observation]) -> Vec<ConceptHits> {
     // Rubric order, as the first answer's report lists the concepts.
-    let Some(first) = observations.first() else { return Vec::new() };
+    let Some(first) = observations.first() else {
+        return Vec::new();
+    };
     first
         .concepts
         .iter()
@@ -239,7 +274,9 @@ fn concept_hits(question: &str, observations: &[&Observation]) -> Vec<ConceptHit
 /// Question ids in natural order: "2" before "10", "1.2" before "1.10".
 fn question_order(a: &str, b: &str) -> std::cmp::Ordering {
     fn parts(id: &str) -> Vec<Result<u64, &str>> {
-        id.split(['.', '-', '_']).map(|p| p.parse::<u64>().map_err(|_| p)).collect()
+        id.split(['.', '-', '_'])
+            .map(|p| p.parse::<u64>().map_err(|_| p))
+            .collect()
     }
     parts(a).cmp(&parts(b)).then_with(|| a.cmp(b))
 }
@@ -258,7 +295,13 @@ fn excerpt(answer: &str) -> String {
 mod tests {
     use super::*;
 
-    fn observation(question: &str, human: f64, score: f64, points: Option<(u32, u32)>, found: &[bool]) -> Observation {
+    fn observation(
+        question: &str,
+        human: f64,
+        score: f64,
+        points: Option<(u32, u32)>,
+        found: &[bool],
+    ) -> Observation {
         Observation {
             question: question.into(),
             source: format!("marks.csv:{}", (human * 10.0) as u32),
@@ -266,7 +309,11 @@ mod tests {
             human,
             score,
             points,
-            concepts: found.iter().enumerate().map(|(i, &f)| (format!("c{i}"), f)).collect(),
+            concepts: found
+                .iter()
+                .enumerate()
+                .map(|(i, &f)| (format!("c{i}"), f))
+                .collect(),
         }
     }
 
@@ -278,7 +325,13 @@ mod tests {
             observation("1", 2.5, 40.0, None, &[true]),
         ];
         let c = calibrate(&obs, None);
-        assert_eq!(c.scale, MarkScale { max: 5.0, source: ScaleSource::Marks });
+        assert_eq!(
+            c.scale,
+            MarkScale {
+                max: 5.0,
+                source: ScaleSource::Marks
+            }
+        );
         // itdq gives 0, 5 and 2: off by 0.5 on one answer of three
         assert!((c.overall.mae.unwrap() - 0.5 / 3.0).abs() < 1e-9);
         assert_eq!(c.overall.qwk, None, "no point scale, no kappa");
@@ -298,7 +351,11 @@ mod tests {
         ];
         let c = calibrate(&obs, None);
         assert_eq!(c.scale.source, ScaleSource::Rubric);
-        assert!(c.overall.qwk.is_some_and(|k| k > 0.8 && k < 1.0), "{:?}", c.overall.qwk);
+        assert!(
+            c.overall.qwk.is_some_and(|k| k > 0.8 && k < 1.0),
+            "{:?}",
+            c.overall.qwk
+        );
         assert_eq!(c.disagreements[0].human, 2.0);
         // halves are not on the integer scale
         let mut halves = obs.clone();
@@ -315,28 +372,49 @@ mod tests {
             observation("2", 3.0, 70.0, None, &[true]),
         ];
         let c = calibrate(&obs, Some(5.0));
-        assert_eq!(c.disagreements.len(), 3, "the first answer got its very mark");
+        assert_eq!(
+            c.disagreements.len(),
+            3,
+            "the first answer got its very mark"
+        );
         let exact = calibrate(&[observation("2", 5.0, 100.0, None, &[])], Some(5.0));
-        assert!(exact.disagreements.is_empty(), "the same mark is no disagreement");
+        assert!(
+            exact.disagreements.is_empty(),
+            "the same mark is no disagreement"
+        );
         let ids: Vec<&str> = c.questions.iter().map(|q| q.question.as_str()).collect();
         assert_eq!(ids, ["2", "10"], "natural order");
         assert_eq!(c.questions[1].agreement.n, 2);
-        let first = &c.concepts.iter().find(|h| h.question == "10" && h.concept == "c0").unwrap();
+        let first = &c
+            .concepts
+            .iter()
+            .find(|h| h.question == "10" && h.concept == "c0")
+            .unwrap();
         assert_eq!((first.found, first.answers), (1, 2));
         assert_eq!(first.human_mean_found, Some(4.0));
         assert_eq!(first.human_mean_missed, Some(2.0));
-        let never = &c.concepts.iter().find(|h| h.question == "10" && h.concept == "c1").unwrap();
+        let never = &c
+            .concepts
+            .iter()
+            .find(|h| h.question == "10" && h.concept == "c1")
+            .unwrap();
         assert_eq!(never.hit_rate, 0.0);
         assert_eq!(never.human_mean_found, None);
     }
 
     #[test]
     fn at_most_ten_disagreements_largest_first() {
-        let obs: Vec<Observation> = (0..15).map(|i| observation("1", 5.0, f64::from(i) * 5.0, None, &[])).collect();
+        let obs: Vec<Observation> = (0..15)
+            .map(|i| observation("1", 5.0, f64::from(i) * 5.0, None, &[]))
+            .collect();
         let c = calibrate(&obs, None);
         assert_eq!(c.disagreements.len(), DISAGREEMENTS);
         assert_eq!(c.disagreements[0].score, 0.0);
-        assert!(c.disagreements.windows(2).all(|w| w[0].difference.abs() >= w[1].difference.abs()));
+        assert!(
+            c.disagreements
+                .windows(2)
+                .all(|w| w[0].difference.abs() >= w[1].difference.abs())
+        );
     }
 
     #[test]

@@ -33,7 +33,9 @@ pub struct Corpus {
 
 impl std::fmt::Debug for Corpus {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Corpus").field("documents", &self.documents).finish()
+        f.debug_struct("Corpus")
+            .field("documents", &self.documents)
+            .finish()
     }
 }
 
@@ -41,11 +43,19 @@ impl Corpus {
     /// A corpus of no documents: every term is equally (and maximally) informative.
     pub fn empty() -> Corpus {
         let (_, stems, pairs) = schema();
-        Corpus { searcher: None, stems, pairs, documents: 0 }
+        Corpus {
+            searcher: None,
+            stems,
+            pairs,
+            documents: 0,
+        }
     }
 
     /// Indexes `documents`. Empty texts are skipped: they would only dilute the frequencies.
-    pub fn build<'a>(analyzer: &Analyzer, documents: impl IntoIterator<Item = &'a str>) -> Result<Corpus, CorpusError> {
+    pub fn build<'a>(
+        analyzer: &Analyzer,
+        documents: impl IntoIterator<Item = &'a str>,
+    ) -> Result<Corpus, CorpusError> {
         let (schema, stems, pairs) = schema();
         let index = Index::create_in_ram(schema);
         // One worker: the index is small, and its document order must not depend on scheduling.
@@ -64,7 +74,12 @@ impl Corpus {
         }
         writer.commit()?;
         let searcher = index.reader()?.searcher();
-        Ok(Corpus { searcher: Some(searcher), stems, pairs, documents: count })
+        Ok(Corpus {
+            searcher: Some(searcher),
+            stems,
+            pairs,
+            documents: count,
+        })
     }
 
     /// How many documents were indexed.
@@ -96,7 +111,9 @@ impl Corpus {
     fn doc_freq(&self, field: Field, token: &str) -> u64 {
         match &self.searcher {
             // A term the index cannot count is treated as unseen: the most informative reading.
-            Some(searcher) => searcher.doc_freq(&Term::from_field_text(field, token)).unwrap_or(0),
+            Some(searcher) => searcher
+                .doc_freq(&Term::from_field_text(field, token))
+                .unwrap_or(0),
             None => 0,
         }
     }
@@ -154,7 +171,12 @@ mod tests {
 
     #[test]
     fn counts_documents_by_stem() {
-        let c = corpus(&["A stack pushes and pops.", "Stacks are LIFO.", "A queue is FIFO.", ""]);
+        let c = corpus(&[
+            "A stack pushes and pops.",
+            "Stacks are LIFO.",
+            "A queue is FIFO.",
+            "",
+        ]);
         assert_eq!(c.documents(), 3);
         assert_eq!(c.frequency("stack"), 2);
         assert_eq!(c.frequency("queue"), 1);
@@ -165,7 +187,12 @@ mod tests {
 
     #[test]
     fn rarer_terms_are_more_informative() {
-        let c = corpus(&["a stack of plates", "a stack of books", "the queue of people", "a stack frame"]);
+        let c = corpus(&[
+            "a stack of plates",
+            "a stack of books",
+            "the queue of people",
+            "a stack frame",
+        ]);
         assert!(c.idf("queue") > c.idf("stack"));
         assert!(c.idf("tree") > c.idf("queue"));
         assert!(c.idf("stack") > 0.0);
@@ -173,7 +200,11 @@ mod tests {
 
     #[test]
     fn pairs_are_neighbours_within_a_sentence() {
-        let c = corpus(&["Binary search tree. Search trees balance.", "binary search", "tree binary"]);
+        let c = corpus(&[
+            "Binary search tree. Search trees balance.",
+            "binary search",
+            "tree binary",
+        ]);
         assert_eq!(c.pair_frequency("binari", "search"), 2);
         // counted once in the document that has it twice
         assert_eq!(c.pair_frequency("search", "tree"), 1);

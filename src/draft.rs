@@ -7,7 +7,8 @@
 use std::fmt::Write as _;
 
 use crate::rubric::{
-    Alias, DEFAULT_FULL_MARKS_AT, DEFAULT_MAX_GAP, DEFAULT_SHORT_ANSWER_WORDS, LevelRule, Pattern, Rubric,
+    Alias, DEFAULT_FULL_MARKS_AT, DEFAULT_MAX_GAP, DEFAULT_SHORT_ANSWER_WORDS, LevelRule, Pattern,
+    Rubric,
 };
 
 /// Lines longer than this put an array's items one per line.
@@ -38,13 +39,25 @@ pub fn rubric_to_toml(rubric: &Rubric, comment: &str) -> String {
             .iter()
             .map(|l| match l.when {
                 LevelRule::Found(n) => format!("{{ found = {n}, points = {} }}", l.points),
-                LevelRule::Score(s) => format!("{{ score = {}, points = {} }}", number(s), l.points),
+                LevelRule::Score(s) => {
+                    format!("{{ score = {}, points = {} }}", number(s), l.points)
+                }
             })
             .collect();
-        let _ = writeln!(out, "\n[scale]\nmax = {}\n{}", scale.max, array("levels", &levels));
+        let _ = writeln!(
+            out,
+            "\n[scale]\nmax = {}\n{}",
+            scale.max,
+            array("levels", &levels)
+        );
     }
     for c in &rubric.concepts {
-        let _ = writeln!(out, "\n[[concept]]\nid = {}\nlabel = {}", string(&c.id), string(&c.label));
+        let _ = writeln!(
+            out,
+            "\n[[concept]]\nid = {}\nlabel = {}",
+            string(&c.id),
+            string(&c.label)
+        );
         if c.weight != 1.0 {
             let _ = writeln!(out, "weight = {}", number(c.weight));
         }
@@ -58,7 +71,13 @@ pub fn rubric_to_toml(rubric: &Rubric, comment: &str) -> String {
     }
     for g in &rubric.groups {
         let members: Vec<String> = g.concepts.iter().map(|c| string(c)).collect();
-        let _ = writeln!(out, "\n[[group]]\nid = {}\nlabel = {}\n{}", string(&g.id), string(&g.label), array("concepts", &members));
+        let _ = writeln!(
+            out,
+            "\n[[group]]\nid = {}\nlabel = {}\n{}",
+            string(&g.id),
+            string(&g.label),
+            array("concepts", &members)
+        );
         if g.need != 1 {
             let _ = writeln!(out, "need = {}", g.need);
         }
@@ -67,9 +86,19 @@ pub fn rubric_to_toml(rubric: &Rubric, comment: &str) -> String {
         }
     }
     for m in &rubric.misconceptions {
-        let _ = writeln!(out, "\n[[misconception]]\nid = {}\nlabel = {}", string(&m.id), string(&m.label));
+        let _ = writeln!(
+            out,
+            "\n[[misconception]]\nid = {}\nlabel = {}",
+            string(&m.id),
+            string(&m.label)
+        );
         write_matching(&mut out, &m.aliases, &m.patterns, m.any_order, m.max_gap);
-        let _ = writeln!(out, "penalty = {}\nexplanation = {}", number(m.penalty), string(&m.explanation));
+        let _ = writeln!(
+            out,
+            "penalty = {}\nexplanation = {}",
+            number(m.penalty),
+            string(&m.explanation)
+        );
     }
     for s in &rubric.samples {
         let _ = writeln!(
@@ -84,7 +113,13 @@ pub fn rubric_to_toml(rubric: &Rubric, comment: &str) -> String {
     out
 }
 
-fn write_matching(out: &mut String, aliases: &[Alias], patterns: &[Pattern], any_order: bool, max_gap: u32) {
+fn write_matching(
+    out: &mut String,
+    aliases: &[Alias],
+    patterns: &[Pattern],
+    any_order: bool,
+    max_gap: u32,
+) {
     if !aliases.is_empty() {
         let items: Vec<String> = aliases.iter().map(|a| string(&a.text)).collect();
         let _ = writeln!(out, "{}", array("aliases", &items));
@@ -137,7 +172,11 @@ fn string(s: &str) -> String {
 
 /// Whole numbers without a fraction ("3"), others in their shortest exact form ("2.35").
 fn number(x: f64) -> String {
-    if x.fract() == 0.0 && x.abs() < 1e15 { format!("{}", x as i64) } else { format!("{x}") }
+    if x.fract() == 0.0 && x.abs() < 1e15 {
+        format!("{}", x as i64)
+    } else {
+        format!("{x}")
+    }
 }
 
 #[cfg(test)]
@@ -194,14 +233,34 @@ We add jitter.
     fn a_written_rubric_reads_back_the_same() {
         let rubric = Rubric::from_toml("r.toml", FULL).unwrap();
         let text = rubric_to_toml(&rubric, "Drafted for a test.\nSecond line.");
-        assert!(text.starts_with("# Drafted for a test.\n# Second line.\n\nquestion = \"22\"\n"), "{text}");
+        assert!(
+            text.starts_with("# Drafted for a test.\n# Second line.\n\nquestion = \"22\"\n"),
+            "{text}"
+        );
         let again = Rubric::from_toml("r.toml", &text).unwrap_or_else(|e| panic!("{e}\n{text}"));
         assert_eq!(rubric_to_toml(&again, ""), rubric_to_toml(&rubric, ""));
         assert_eq!(again.concepts[0].label, "Jitter \"random\" \\ delay");
-        assert_eq!(again.concepts[0].hint.as_deref(), Some("Add a random part.\nAlways."));
+        assert_eq!(
+            again.concepts[0].hint.as_deref(),
+            Some("Add a random part.\nAlways.")
+        );
         assert_eq!(again.concepts[0].patterns[0].source, r"Math\.random\(\)");
-        assert_eq!((again.concepts[0].weight, again.concepts[0].max_gap, again.concepts[0].any_order), (2.5, 4, true));
-        assert_eq!((again.full_marks_at, again.short_answer_words, again.count_negated), (0.7, 12, true));
+        assert_eq!(
+            (
+                again.concepts[0].weight,
+                again.concepts[0].max_gap,
+                again.concepts[0].any_order
+            ),
+            (2.5, 4, true)
+        );
+        assert_eq!(
+            (
+                again.full_marks_at,
+                again.short_answer_words,
+                again.count_negated
+            ),
+            (0.7, 12, true)
+        );
         assert_eq!(again.scale, rubric.scale);
         assert_eq!(again.groups[0].weight, 2.0);
         assert_eq!(again.misconceptions[0].penalty, 15.0);
@@ -210,15 +269,27 @@ We add jitter.
 
     #[test]
     fn defaults_are_left_out() {
-        let rubric = Rubric::from_toml("r.toml", "question = \"1\"\n[[concept]]\nid = \"a\"\nlabel = \"A\"\naliases = [\"x\"]\n").unwrap();
-        assert_eq!(rubric_to_toml(&rubric, ""), "question = \"1\"\n\n[[concept]]\nid = \"a\"\nlabel = \"A\"\naliases = [\"x\"]\n");
+        let rubric = Rubric::from_toml(
+            "r.toml",
+            "question = \"1\"\n[[concept]]\nid = \"a\"\nlabel = \"A\"\naliases = [\"x\"]\n",
+        )
+        .unwrap();
+        assert_eq!(
+            rubric_to_toml(&rubric, ""),
+            "question = \"1\"\n\n[[concept]]\nid = \"a\"\nlabel = \"A\"\naliases = [\"x\"]\n"
+        );
     }
 
     #[test]
     fn long_arrays_take_a_line_per_item() {
-        let items: Vec<String> = (0..12).map(|i| string(&format!("alias number {i}"))).collect();
+        let items: Vec<String> = (0..12)
+            .map(|i| string(&format!("alias number {i}")))
+            .collect();
         let text = array("aliases", &items);
-        assert!(text.starts_with("aliases = [\n  \"alias number 0\",\n"), "{text}");
+        assert!(
+            text.starts_with("aliases = [\n  \"alias number 0\",\n"),
+            "{text}"
+        );
         assert!(text.ends_with("\n]"));
     }
 

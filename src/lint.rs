@@ -91,20 +91,39 @@ pub struct Diagnostic {
 
 impl fmt::Display for Diagnostic {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}: {}[{}]: {}", self.location, self.severity.as_str(), self.rule.as_str(), self.message)
+        write!(
+            f,
+            "{}: {}[{}]: {}",
+            self.location,
+            self.severity.as_str(),
+            self.rule.as_str(),
+            self.message
+        )
     }
 }
 
 impl Diagnostic {
     fn warning(location: &Location, rule: Rule, message: String) -> Diagnostic {
-        Diagnostic { location: location.clone(), severity: Severity::Warning, rule, message }
+        Diagnostic {
+            location: location.clone(),
+            severity: Severity::Warning,
+            rule,
+            message,
+        }
     }
 
     /// A load error as a finding. Errors without a place (a file that cannot be read) are the
     /// caller's to report: they are not findings about the content.
     fn from_load_error(error: &LoadError, rule: Rule) -> Option<Diagnostic> {
-        let LoadError::Invalid { location, message } = error else { return None };
-        Some(Diagnostic { location: location.clone(), severity: Severity::Error, rule, message: message.clone() })
+        let LoadError::Invalid { location, message } = error else {
+            return None;
+        };
+        Some(Diagnostic {
+            location: location.clone(),
+            severity: Severity::Error,
+            rule,
+            message: message.clone(),
+        })
     }
 }
 
@@ -112,7 +131,10 @@ impl Diagnostic {
 pub fn lint_rubric(file: &str, source: &str, analyzer: &Analyzer) -> Vec<Diagnostic> {
     let mut out = match Rubric::check(file, source) {
         Ok(rubric) => lint_loaded(&rubric, analyzer),
-        Err(errors) => errors.iter().filter_map(|e| Diagnostic::from_load_error(e, Rule::Format)).collect(),
+        Err(errors) => errors
+            .iter()
+            .filter_map(|e| Diagnostic::from_load_error(e, Rule::Format))
+            .collect(),
     };
     out.sort();
     out
@@ -122,7 +144,11 @@ pub fn lint_rubric(file: &str, source: &str, analyzer: &Analyzer) -> Vec<Diagnos
 /// nobody uses. The bank itself (its `questions.toml`) has already loaded.
 pub fn lint_bank(bank: &Bank, analyzer: &Analyzer) -> Vec<Diagnostic> {
     let mut out = Vec::new();
-    let questions_file = Location { file: bank.questions_path().to_string(), line: 1, column: 1 };
+    let questions_file = Location {
+        file: bank.questions_path().to_string(),
+        line: 1,
+        column: 1,
+    };
     for question in bank.questions() {
         if let Some((path, text)) = bank.rubric_source(question) {
             match bank.rubric(question) {
@@ -158,7 +184,11 @@ pub fn lint_bank(bank: &Bank, analyzer: &Analyzer) -> Vec<Diagnostic> {
     }
     for (path, text) in bank.orphan_rubrics() {
         out.push(Diagnostic::warning(
-            &Location { file: path.to_string(), line: 1, column: 1 },
+            &Location {
+                file: path.to_string(),
+                line: 1,
+                column: 1,
+            },
             Rule::OrphanRubric,
             "no question points to this rubric file".to_string(),
         ));
@@ -180,12 +210,20 @@ pub fn lint_loaded(rubric: &Rubric, analyzer: &Analyzer) -> Vec<Diagnostic> {
     let mut duplicates = BTreeSet::new();
     for (i, concept) in rubric.concepts.iter().enumerate() {
         for alias in &concept.aliases {
-            let stems: Vec<String> = analyzer.analyze(&alias.text).terms.into_iter().map(|t| t.stem).collect();
+            let stems: Vec<String> = analyzer
+                .analyze(&alias.text)
+                .terms
+                .into_iter()
+                .map(|t| t.stem)
+                .collect();
             if stems.is_empty() {
                 out.push(Diagnostic::warning(
                     &alias.location,
                     Rule::StopWordsOnly,
-                    format!("alias {:?} of concept `{}` is only stop words: it can never match", alias.text, concept.id),
+                    format!(
+                        "alias {:?} of concept `{}` is only stop words: it can never match",
+                        alias.text, concept.id
+                    ),
                 ));
                 continue;
             }
@@ -259,7 +297,10 @@ pub fn lint_loaded(rubric: &Rubric, analyzer: &Analyzer) -> Vec<Diagnostic> {
             out.push(Diagnostic::warning(
                 &sample.location,
                 Rule::SampleOutOfRange,
-                format!("sample {:?} scores {score}, outside its expected {}..{}", sample.name, sample.min, sample.max),
+                format!(
+                    "sample {:?} scores {score}, outside its expected {}..{}",
+                    sample.name, sample.min, sample.max
+                ),
             ));
         }
     }
@@ -274,7 +315,15 @@ fn found_concepts(report: &Report) -> Vec<(usize, String)> {
         .iter()
         .enumerate()
         .filter(|(_, c)| c.status == Status::Found)
-        .map(|(j, c)| (j, c.evidence.first().map(|e| e.matched.clone()).unwrap_or_default()))
+        .map(|(j, c)| {
+            (
+                j,
+                c.evidence
+                    .first()
+                    .map(|e| e.matched.clone())
+                    .unwrap_or_default(),
+            )
+        })
         .collect()
 }
 
@@ -318,7 +367,10 @@ aliases = ["max attempts"]
     }
 
     fn rules(diagnostics: &[Diagnostic]) -> Vec<(Rule, usize)> {
-        diagnostics.iter().map(|d| (d.rule, d.location.line)).collect()
+        diagnostics
+            .iter()
+            .map(|d| (d.rule, d.location.line))
+            .collect()
     }
 
     #[test]
@@ -329,18 +381,48 @@ aliases = ["max attempts"]
     #[test]
     fn format_errors_are_errors_with_places() {
         let cases = [
-            (BASE.replace("label = \"Jitter\"", "label = \"Jitter\"\nwieght = 2"), 6, "wieght"),
-            (BASE.replace("aliases = [\"max attempts\"]", "patterns = ['(a']"), 11, "invalid regex"),
-            (BASE.replace("id = \"cap\"", "id = \"jitter\""), 9, "duplicate id"),
-            (format!("{BASE}\n[[group]]\nid = \"g\"\nlabel = \"G\"\nconcepts = [\"cap\", \"nope\"]\n"), 16, "unknown concept"),
-            (BASE.replace("label = \"Jitter\"", "label = \"Jitter\"\nweight = 0"), 6, "greater than zero"),
-            (BASE.replace("label = \"Jitter\"", "label = \"Jitter\"\nweight = -2"), 6, "greater than zero"),
+            (
+                BASE.replace("label = \"Jitter\"", "label = \"Jitter\"\nwieght = 2"),
+                6,
+                "wieght",
+            ),
+            (
+                BASE.replace("aliases = [\"max attempts\"]", "patterns = ['(a']"),
+                11,
+                "invalid regex",
+            ),
+            (
+                BASE.replace("id = \"cap\"", "id = \"jitter\""),
+                9,
+                "duplicate id",
+            ),
+            (
+                format!(
+                    "{BASE}\n[[group]]\nid = \"g\"\nlabel = \"G\"\nconcepts = [\"cap\", \"nope\"]\n"
+                ),
+                16,
+                "unknown concept",
+            ),
+            (
+                BASE.replace("label = \"Jitter\"", "label = \"Jitter\"\nweight = 0"),
+                6,
+                "greater than zero",
+            ),
+            (
+                BASE.replace("label = \"Jitter\"", "label = \"Jitter\"\nweight = -2"),
+                6,
+                "greater than zero",
+            ),
         ];
         for (source, line, what) in cases {
             let found = lint(&source);
             assert_eq!(found.len(), 1, "{found:?}");
             let d = &found[0];
-            assert_eq!((d.severity, d.rule, d.location.line), (Severity::Error, Rule::Format, line), "{d}");
+            assert_eq!(
+                (d.severity, d.rule, d.location.line),
+                (Severity::Error, Rule::Format, line),
+                "{d}"
+            );
             assert!(d.message.contains(what), "{d}");
         }
     }
@@ -350,7 +432,10 @@ aliases = ["max attempts"]
         let source = BASE
             .replace("label = \"Jitter\"", "label = \"Jitter\"\nweight = 0")
             .replace("aliases = [\"max attempts\"]", "patterns = ['(a']");
-        assert_eq!(rules(&lint(&source)), [(Rule::Format, 6), (Rule::Format, 12)]);
+        assert_eq!(
+            rules(&lint(&source)),
+            [(Rule::Format, 6), (Rule::Format, 12)]
+        );
     }
 
     #[test]
@@ -363,18 +448,35 @@ aliases = ["max attempts"]
     #[test]
     fn the_same_alias_in_two_concepts() {
         // "max attempts" and "maximum attempt" differ; "random delays" is "random delay" after stemming
-        let found = lint(&BASE.replace("[\"max attempts\"]", "[\"max attempts\", \"random delays\"]"));
+        let found = lint(&BASE.replace(
+            "[\"max attempts\"]",
+            "[\"max attempts\", \"random delays\"]",
+        ));
         assert_eq!(rules(&found), [(Rule::DuplicateAlias, 11)]);
-        assert!(found[0].message.contains("concept `jitter`"), "{}", found[0]);
+        assert!(
+            found[0].message.contains("concept `jitter`"),
+            "{}",
+            found[0]
+        );
         // twice in one concept is redundant, not wrong
-        assert_eq!(lint(&BASE.replace("[\"jitter\", \"random delay\"]", "[\"jitter\", \"Jitter\"]")), vec![]);
+        assert_eq!(
+            lint(&BASE.replace("[\"jitter\", \"random delay\"]", "[\"jitter\", \"Jitter\"]")),
+            vec![]
+        );
     }
 
     #[test]
     fn an_alias_that_matches_another_concept() {
-        let found = lint(&BASE.replace("[\"max attempts\"]", "[\"max attempts\", \"jittered max attempts\"]"));
+        let found = lint(&BASE.replace(
+            "[\"max attempts\"]",
+            "[\"max attempts\", \"jittered max attempts\"]",
+        ));
         assert_eq!(rules(&found), [(Rule::OverlappingAlias, 11)]);
-        assert!(found[0].message.contains("also matches concept `jitter`"), "{}", found[0]);
+        assert!(
+            found[0].message.contains("also matches concept `jitter`"),
+            "{}",
+            found[0]
+        );
     }
 
     #[test]
@@ -383,20 +485,38 @@ aliases = ["max attempts"]
             "{BASE}\n[[misconception]]\nid = \"forever\"\nlabel = \"Forever\"\naliases = [\"retry forever past the max attempts\", \"infinite loop\"]\npenalty = 10\nexplanation = \"x\"\n"
         );
         let found = lint(&source);
-        assert_eq!(rules(&found), [(Rule::MisconceptionOverlap, 16)], "{found:?}");
-        assert!(found[0].message.contains("earns concept `cap`"), "{}", found[0]);
+        assert_eq!(
+            rules(&found),
+            [(Rule::MisconceptionOverlap, 16)],
+            "{found:?}"
+        );
+        assert!(
+            found[0].message.contains("earns concept `cap`"),
+            "{}",
+            found[0]
+        );
         // a concept alias that states the misconception
         let source = format!(
             "{BASE}\n[[misconception]]\nid = \"random\"\nlabel = \"Random\"\naliases = [\"random\"]\npenalty = 10\nexplanation = \"x\"\n"
         );
         let found = lint(&source);
-        assert_eq!(rules(&found), [(Rule::MisconceptionOverlap, 6)], "{found:?}");
-        assert!(found[0].message.contains("states misconception `random`"), "{}", found[0]);
+        assert_eq!(
+            rules(&found),
+            [(Rule::MisconceptionOverlap, 6)],
+            "{found:?}"
+        );
+        assert!(
+            found[0].message.contains("states misconception `random`"),
+            "{}",
+            found[0]
+        );
     }
 
     #[test]
     fn a_sample_outside_its_range() {
-        let source = format!("{BASE}\n[[sample]]\nname = \"thin\"\nscore = [80, 100]\ntext = \"We add jitter.\"\n");
+        let source = format!(
+            "{BASE}\n[[sample]]\nname = \"thin\"\nscore = [80, 100]\ntext = \"We add jitter.\"\n"
+        );
         let found = lint(&source);
         assert_eq!(rules(&found), [(Rule::SampleOutOfRange, 13)], "{found:?}");
     }
@@ -405,12 +525,30 @@ aliases = ["max attempts"]
     fn a_bank_lints_questions_without_rubrics_and_orphans() {
         let questions = "[[question]]\nid = \"1\"\nprompt = \"p\"\n\n[[question]]\nid = \"2\"\nprompt = \"p\"\n\n[[question]]\nid = \"3\"\nprompt = \"p\"\nreference = \"A node with no children.\"\n";
         let mut rubrics = BTreeMap::new();
-        rubrics.insert("q01.toml".to_string(), ("rubrics/q01.toml".to_string(), BASE.to_string()));
-        rubrics.insert("q09.toml".to_string(), ("rubrics/q09.toml".to_string(), BASE.replace("\"1\"", "\"9\"")));
+        rubrics.insert(
+            "q01.toml".to_string(),
+            ("rubrics/q01.toml".to_string(), BASE.to_string()),
+        );
+        rubrics.insert(
+            "q09.toml".to_string(),
+            (
+                "rubrics/q09.toml".to_string(),
+                BASE.replace("\"1\"", "\"9\""),
+            ),
+        );
         let bank = Bank::from_sources("t", "questions.toml", questions, rubrics).unwrap();
         let found = lint_bank(&bank, &Analyzer::new());
-        let summary: Vec<(&str, Rule)> = found.iter().map(|d| (d.location.file.as_str(), d.rule)).collect();
-        assert_eq!(summary, [("questions.toml", Rule::NoRubric), ("rubrics/q09.toml", Rule::OrphanRubric)]);
+        let summary: Vec<(&str, Rule)> = found
+            .iter()
+            .map(|d| (d.location.file.as_str(), d.rule))
+            .collect();
+        assert_eq!(
+            summary,
+            [
+                ("questions.toml", Rule::NoRubric),
+                ("rubrics/q09.toml", Rule::OrphanRubric)
+            ]
+        );
         assert!(found[0].message.contains("question 2"), "{}", found[0]);
     }
 
@@ -418,7 +556,13 @@ aliases = ["max attempts"]
     fn a_rubric_for_another_question_is_an_error() {
         let questions = "[[question]]\nid = \"1\"\nprompt = \"p\"\n";
         let mut rubrics = BTreeMap::new();
-        rubrics.insert("q01.toml".to_string(), ("rubrics/q01.toml".to_string(), BASE.replace("\"1\"", "\"7\"")));
+        rubrics.insert(
+            "q01.toml".to_string(),
+            (
+                "rubrics/q01.toml".to_string(),
+                BASE.replace("\"1\"", "\"7\""),
+            ),
+        );
         let bank = Bank::from_sources("t", "questions.toml", questions, rubrics).unwrap();
         let found = lint_bank(&bank, &Analyzer::new());
         assert_eq!(rules(&found), [(Rule::WrongQuestion, 1)]);
@@ -428,13 +572,20 @@ aliases = ["max attempts"]
     #[test]
     fn the_builtin_bank_has_no_errors() {
         let found = lint_bank(&Bank::builtin(), &Analyzer::new());
-        let errors: Vec<String> = found.iter().filter(|d| d.severity == Severity::Error).map(|d| d.to_string()).collect();
+        let errors: Vec<String> = found
+            .iter()
+            .filter(|d| d.severity == Severity::Error)
+            .map(|d| d.to_string())
+            .collect();
         assert!(errors.is_empty(), "{}", errors.join("\n"));
     }
 
     #[test]
     fn diagnostics_print_as_file_line_column() {
         let found = lint(&BASE.replace("label = \"Jitter\"", "label = \"Jitter\"\nweight = 0"));
-        assert_eq!(found[0].to_string(), "r.toml:6:10: error[format]: weight must be greater than zero, not 0");
+        assert_eq!(
+            found[0].to_string(),
+            "r.toml:6:10: error[format]: weight must be greater than zero, not 0"
+        );
     }
 }

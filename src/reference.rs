@@ -91,18 +91,33 @@ pub fn derive_rubric_with(
 ) -> Rubric {
     let text = reference.text;
     let analysis = analyzer.analyze(text);
-    let prompt_stems: HashSet<String> = analyzer.analyze(reference.prompt).terms.into_iter().map(|t| t.stem).collect();
+    let prompt_stems: HashSet<String> = analyzer
+        .analyze(reference.prompt)
+        .terms
+        .into_iter()
+        .map(|t| t.stem)
+        .collect();
     // "no", "not", "without" are content words to the analyzer, but no concept by themselves.
-    let terms: Vec<&Term> = analysis.terms.iter().filter(|t| !negation::is_cue_word(&t.norm)).collect();
+    let terms: Vec<&Term> = analysis
+        .terms
+        .iter()
+        .filter(|t| !negation::is_cue_word(&t.norm))
+        .collect();
     let locate = |offset: usize| Location::at(reference.source, text, offset);
     let weigh = |stem: &str| {
-        let demote = if prompt_stems.contains(stem) { settings.prompt_factor } else { 1.0 };
+        let demote = if prompt_stems.contains(stem) {
+            settings.prompt_factor
+        } else {
+            1.0
+        };
         corpus.idf(stem) * demote
     };
 
     let mut term_weight: HashMap<&str, f64> = HashMap::new();
     for term in &terms {
-        term_weight.entry(term.stem.as_str()).or_insert_with(|| weigh(&term.stem));
+        term_weight
+            .entry(term.stem.as_str())
+            .or_insert_with(|| weigh(&term.stem));
     }
 
     let mut ids = IdMaker::default();
@@ -117,12 +132,18 @@ pub fn derive_rubric_with(
         // one saying the same in its own words ("without children") does.
         let from = term.negation.unwrap_or(term.start);
         let alias = &text[from..term.end];
-        let mut aliases = vec![Alias { text: alias.to_string(), location: locate(from) }];
+        let mut aliases = vec![Alias {
+            text: alias.to_string(),
+            location: locate(from),
+        }];
         if term.negation.is_some() {
             for cue in DENIALS {
                 let other = format!("{cue} {}", &text[term.start..term.end]);
                 if !aliases.iter().any(|a| a.text.eq_ignore_ascii_case(&other)) {
-                    aliases.push(Alias { text: other, location: locate(from) });
+                    aliases.push(Alias {
+                        text: other,
+                        location: locate(from),
+                    });
                 }
             }
         }
@@ -150,7 +171,8 @@ pub fn derive_rubric_with(
             if !seen_pairs.insert((a.stem.clone(), b.stem.clone())) {
                 continue;
             }
-            let weight = term_weight[a.stem.as_str()].min(term_weight[b.stem.as_str()]) * settings.phrase_factor;
+            let weight = term_weight[a.stem.as_str()].min(term_weight[b.stem.as_str()])
+                * settings.phrase_factor;
             let from = a.negation.unwrap_or(a.start);
             let alias = &text[from..b.end];
             concepts.push(Concept {
@@ -158,7 +180,10 @@ pub fn derive_rubric_with(
                 label: alias.to_string(),
                 weight: round(weight),
                 required: false,
-                aliases: vec![Alias { text: alias.to_string(), location: locate(from) }],
+                aliases: vec![Alias {
+                    text: alias.to_string(),
+                    location: locate(from),
+                }],
                 patterns: Vec::new(),
                 any_order: false,
                 max_gap: DEFAULT_MAX_GAP,
@@ -168,20 +193,34 @@ pub fn derive_rubric_with(
         }
     }
 
-    if reference.cohort.len() >= settings.cohort_min_answers.max(1) && settings.cohort_factor > 0.0 {
-        let mut shared: Vec<(f64, CohortTerm)> = cohort_terms(reference.cohort, analyzer, &seen, settings.cohort_min_share)
-            .into_iter()
-            .map(|term| (weigh(&term.stem) * term.share * settings.cohort_factor, term))
-            .collect();
+    if reference.cohort.len() >= settings.cohort_min_answers.max(1) && settings.cohort_factor > 0.0
+    {
+        let mut shared: Vec<(f64, CohortTerm)> =
+            cohort_terms(reference.cohort, analyzer, &seen, settings.cohort_min_share)
+                .into_iter()
+                .map(|term| {
+                    (
+                        weigh(&term.stem) * term.share * settings.cohort_factor,
+                        term,
+                    )
+                })
+                .collect();
         // The heaviest few: a long tail of shared small words would only dilute the reference.
         shared.sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| a.1.stem.cmp(&b.1.stem)));
         for (weight, term) in shared.into_iter().take(settings.cohort_terms) {
             concepts.push(Concept {
                 id: ids.make(&format!("cohort-{}", term.form)),
-                label: format!("{} (used by {:.0}% of the answers)", term.form, term.share * 100.0),
+                label: format!(
+                    "{} (used by {:.0}% of the answers)",
+                    term.form,
+                    term.share * 100.0
+                ),
                 weight: round(weight),
                 required: false,
-                aliases: vec![Alias { text: term.form.clone(), location: locate(0) }],
+                aliases: vec![Alias {
+                    text: term.form.clone(),
+                    location: locate(0),
+                }],
                 patterns: Vec::new(),
                 any_order: false,
                 max_gap: DEFAULT_MAX_GAP,
@@ -220,14 +259,23 @@ struct CohortTerm {
 
 /// The terms that at least `min_share` of the answers use, other than those in `taken` (the
 /// reference's own) and numbers.
-fn cohort_terms(answers: &[&str], analyzer: &Analyzer, taken: &HashSet<String>, min_share: f64) -> Vec<CohortTerm> {
+fn cohort_terms(
+    answers: &[&str],
+    analyzer: &Analyzer,
+    taken: &HashSet<String>,
+    min_share: f64,
+) -> Vec<CohortTerm> {
     let n = answers.len() as f64;
     // stem -> (answers using it, form -> count); BTreeMaps keep the order deterministic.
     let mut usage: BTreeMap<String, (usize, BTreeMap<String, usize>)> = BTreeMap::new();
     for answer in answers {
         let mut here = HashSet::new();
         for t in analyzer.analyze(answer).terms {
-            if negation::is_cue_word(&t.norm) || t.number || taken.contains(&t.stem) || !here.insert(t.stem.clone()) {
+            if negation::is_cue_word(&t.norm)
+                || t.number
+                || taken.contains(&t.stem)
+                || !here.insert(t.stem.clone())
+            {
                 continue;
             }
             let entry = usage.entry(t.stem).or_default();
@@ -239,8 +287,16 @@ fn cohort_terms(answers: &[&str], analyzer: &Analyzer, taken: &HashSet<String>, 
         .into_iter()
         .filter(|(_, (count, _))| *count as f64 / n >= min_share)
         .map(|(stem, (count, forms))| {
-            let form = forms.into_iter().max_by(|a, b| a.1.cmp(&b.1).then(b.0.cmp(&a.0))).map(|(f, _)| f).unwrap_or_default();
-            CohortTerm { stem, form, share: count as f64 / n }
+            let form = forms
+                .into_iter()
+                .max_by(|a, b| a.1.cmp(&b.1).then(b.0.cmp(&a.0)))
+                .map(|(f, _)| f)
+                .unwrap_or_default();
+            CohortTerm {
+                stem,
+                form,
+                share: count as f64 / n,
+            }
         })
         .collect()
 }
@@ -266,9 +322,19 @@ impl IdMaker {
     fn make(&mut self, words: &str) -> String {
         let mut base: String = words
             .chars()
-            .map(|c| if c.is_ascii_alphanumeric() { c.to_ascii_lowercase() } else { '-' })
+            .map(|c| {
+                if c.is_ascii_alphanumeric() {
+                    c.to_ascii_lowercase()
+                } else {
+                    '-'
+                }
+            })
             .collect();
-        base = base.split('-').filter(|p| !p.is_empty()).collect::<Vec<_>>().join("-");
+        base = base
+            .split('-')
+            .filter(|p| !p.is_empty())
+            .collect::<Vec<_>>()
+            .join("-");
         if base.is_empty() {
             base = "term".into();
         }
@@ -289,7 +355,8 @@ mod tests {
     use crate::grade::Grader;
 
     const PROMPT: &str = "What are the two main operations of a stack?";
-    const REFERENCE: &str = "Push adds an element to the top of the stack; pop removes the top element.";
+    const REFERENCE: &str =
+        "Push adds an element to the top of the stack; pop removes the top element.";
 
     fn corpus() -> Corpus {
         Corpus::build(
@@ -307,19 +374,36 @@ mod tests {
     }
 
     fn derive(prompt: &str, text: &str) -> Rubric {
-        let reference = Reference { question: "8.2", prompt, text, source: "ref.txt", cohort: &[] };
+        let reference = Reference {
+            question: "8.2",
+            prompt,
+            text,
+            source: "ref.txt",
+            cohort: &[],
+        };
         derive_rubric(&reference, &corpus(), &Analyzer::new())
     }
 
     fn weight(rubric: &Rubric, id: &str) -> f64 {
-        rubric.concepts.iter().find(|c| c.id == id).unwrap_or_else(|| panic!("no concept {id}")).weight
+        rubric
+            .concepts
+            .iter()
+            .find(|c| c.id == id)
+            .unwrap_or_else(|| panic!("no concept {id}"))
+            .weight
     }
 
     #[test]
     fn informative_terms_weigh_more() {
         let rubric = derive(PROMPT, REFERENCE);
-        assert!(weight(&rubric, "push") > weight(&rubric, "element"), "a word of many documents weighs less");
-        assert!(weight(&rubric, "pop") > weight(&rubric, "removes"), "in one document, not two");
+        assert!(
+            weight(&rubric, "push") > weight(&rubric, "element"),
+            "a word of many documents weighs less"
+        );
+        assert!(
+            weight(&rubric, "pop") > weight(&rubric, "removes"),
+            "in one document, not two"
+        );
     }
 
     #[test]
@@ -339,7 +423,11 @@ mod tests {
         assert!(ids.contains(&"top-stack"), "{ids:?}");
         // "stack; pop" crosses a semicolon
         assert!(!ids.contains(&"stack-pop"), "{ids:?}");
-        let phrase = rubric.concepts.iter().find(|c| c.id == "top-stack").unwrap();
+        let phrase = rubric
+            .concepts
+            .iter()
+            .find(|c| c.id == "top-stack")
+            .unwrap();
         assert_eq!(phrase.aliases[0].text, "top of the stack");
         assert_eq!((phrase.location.line, phrase.location.column), (1, 29));
     }
@@ -359,7 +447,11 @@ mod tests {
         };
         let grader = Grader::new(&question, rubric, &Analyzer::new());
         let found = |answer: &str| {
-            grader.grade(answer).concepts.iter().any(|c| c.id == "children" && c.status == crate::Status::Found)
+            grader
+                .grade(answer)
+                .concepts
+                .iter()
+                .any(|c| c.id == "children" && c.status == crate::Status::Found)
         };
         assert!(found("a leaf is a node without any children"));
         assert!(found("It has no children."));
@@ -377,31 +469,79 @@ mod tests {
             rubric_file: String::new(),
         };
         let grader = Grader::new(&question, rubric, &Analyzer::new());
-        let good = grader.grade("push puts an item on top of the stack and pop takes the top item off");
+        let good =
+            grader.grade("push puts an item on top of the stack and pop takes the top item off");
         let restated = grader.grade("the two main operations of a stack are the stack operations");
-        assert!(good.score > restated.score + 30.0, "{} vs {}", good.score, restated.score);
+        assert!(
+            good.score > restated.score + 30.0,
+            "{} vs {}",
+            good.score,
+            restated.score
+        );
     }
 
     #[test]
     fn a_cohort_adds_the_terms_many_answers_share() {
         let answers: Vec<String> = (0..12)
-            .map(|i| if i % 3 == 0 { format!("answer {i}: a LIFO structure") } else { format!("answer {i}: LIFO, push on top") })
+            .map(|i| {
+                if i % 3 == 0 {
+                    format!("answer {i}: a LIFO structure")
+                } else {
+                    format!("answer {i}: LIFO, push on top")
+                }
+            })
             .collect();
         let cohort: Vec<&str> = answers.iter().map(String::as_str).collect();
-        let reference = Reference { question: "8.2", prompt: PROMPT, text: REFERENCE, source: "ref.txt", cohort: &cohort };
+        let reference = Reference {
+            question: "8.2",
+            prompt: PROMPT,
+            text: REFERENCE,
+            source: "ref.txt",
+            cohort: &cohort,
+        };
         let rubric = derive_rubric(&reference, &corpus(), &Analyzer::new());
         let ids: Vec<&str> = rubric.concepts.iter().map(|c| c.id.as_str()).collect();
-        assert!(ids.contains(&"cohort-lifo"), "used by every answer: {ids:?}");
-        assert!(ids.contains(&"cohort-structure"), "used by a third: {ids:?}");
-        assert!(!ids.iter().any(|id| *id == "cohort-push" || *id == "cohort-top"), "already the reference's: {ids:?}");
-        assert!(!ids.iter().any(|id| id.starts_with("cohort-0") || id.starts_with("cohort-3")), "numbers are no terms: {ids:?}");
-        let lifo = rubric.concepts.iter().find(|c| c.id == "cohort-lifo").unwrap();
-        let structure = rubric.concepts.iter().find(|c| c.id == "cohort-structure").unwrap();
+        assert!(
+            ids.contains(&"cohort-lifo"),
+            "used by every answer: {ids:?}"
+        );
+        assert!(
+            ids.contains(&"cohort-structure"),
+            "used by a third: {ids:?}"
+        );
+        assert!(
+            !ids.iter()
+                .any(|id| *id == "cohort-push" || *id == "cohort-top"),
+            "already the reference's: {ids:?}"
+        );
+        assert!(
+            !ids.iter()
+                .any(|id| id.starts_with("cohort-0") || id.starts_with("cohort-3")),
+            "numbers are no terms: {ids:?}"
+        );
+        let lifo = rubric
+            .concepts
+            .iter()
+            .find(|c| c.id == "cohort-lifo")
+            .unwrap();
+        let structure = rubric
+            .concepts
+            .iter()
+            .find(|c| c.id == "cohort-structure")
+            .unwrap();
         assert!(lifo.weight > structure.weight, "shared by more answers");
         assert!(lifo.label.contains("100% of the answers"), "{}", lifo.label);
         // too few answers are no cohort
-        let few = Reference { cohort: &cohort[..3], ..reference };
-        assert!(!derive_rubric(&few, &corpus(), &Analyzer::new()).concepts.iter().any(|c| c.id.starts_with("cohort-")));
+        let few = Reference {
+            cohort: &cohort[..3],
+            ..reference
+        };
+        assert!(
+            !derive_rubric(&few, &corpus(), &Analyzer::new())
+                .concepts
+                .iter()
+                .any(|c| c.id.starts_with("cohort-"))
+        );
     }
 
     #[test]
@@ -415,7 +555,8 @@ mod tests {
             reference: None,
             rubric_file: String::new(),
         };
-        let report = Grader::new(&question, rubric, &Analyzer::new()).grade("There is no base case.");
+        let report =
+            Grader::new(&question, rubric, &Analyzer::new()).grade("There is no base case.");
         let base = report.concepts.iter().find(|c| c.id == "base").unwrap();
         assert_eq!(base.status, crate::Status::Found);
     }

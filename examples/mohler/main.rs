@@ -32,13 +32,22 @@ fn main() -> anyhow::Result<()> {
         bail!("usage: mohler MOHLER.csv OUT_DIR");
     };
     let out = PathBuf::from(out);
-    let mut reader = csv::Reader::from_path(input).with_context(|| format!("cannot read {input}"))?;
+    let mut reader =
+        csv::Reader::from_path(input).with_context(|| format!("cannot read {input}"))?;
     let headers = reader.headers()?.clone();
     let col = |name: &str| {
-        headers.iter().position(|h| h == name).with_context(|| format!("{input}: no column {name:?}"))
+        headers
+            .iter()
+            .position(|h| h == name)
+            .with_context(|| format!("{input}: no column {name:?}"))
     };
-    let (id, question, desired, answer, score) =
-        (col("id")?, col("question")?, col("desired_answer")?, col("student_answer")?, col("score_avg")?);
+    let (id, question, desired, answer, score) = (
+        col("id")?,
+        col("question")?,
+        col("desired_answer")?,
+        col("student_answer")?,
+        col("score_avg")?,
+    );
 
     let mut questions: Vec<Question> = Vec::new();
     std::fs::create_dir_all(out.join("bank"))?;
@@ -60,13 +69,24 @@ fn main() -> anyhow::Result<()> {
         }
         let row = [qid.as_str(), record[score].trim(), record[answer].trim()];
         marks.write_record(row)?;
-        let assignment: u32 = qid.split('.').next().unwrap_or("").parse().with_context(|| format!("question id {qid:?}"))?;
-        if assignment % 2 == 1 { odd.write_record(row)? } else { even.write_record(row)? }
+        let assignment: u32 = qid
+            .split('.')
+            .next()
+            .unwrap_or("")
+            .parse()
+            .with_context(|| format!("question id {qid:?}"))?;
+        if assignment % 2 == 1 {
+            odd.write_record(row)?
+        } else {
+            even.write_record(row)?
+        }
     }
     for w in [&mut marks, &mut odd, &mut even] {
         w.flush()?;
     }
-    let toml = toml::to_string(&Questions { question: questions })?;
+    let toml = toml::to_string(&Questions {
+        question: questions,
+    })?;
     std::fs::write(out.join("bank").join("questions.toml"), toml)?;
     Ok(())
 }

@@ -87,8 +87,12 @@ pub fn run(args: CalibrateArgs, color: bool) -> anyhow::Result<u8> {
     // A rubric derived from a reference answer weights its terms over the bank and every
     // answer being graded: built once, and only when some question needs it.
     let corpus = if questions.iter().any(|q| bank.derives_rubric(q)) {
-        Corpus::build(&analyzer, bank.documents().chain(rows.iter().map(|r| r.answer.as_str())))
-            .context("cannot weight the reference answers' terms")?
+        Corpus::build(
+            &analyzer,
+            bank.documents()
+                .chain(rows.iter().map(|r| r.answer.as_str())),
+        )
+        .context("cannot weight the reference answers' terms")?
     } else {
         Corpus::empty()
     };
@@ -97,11 +101,19 @@ pub fn run(args: CalibrateArgs, color: bool) -> anyhow::Result<u8> {
         .enumerate()
         .map(|(slot, q)| {
             let cohort: Vec<&str> = if args.cohort {
-                rows.iter().zip(&question_of_row).filter(|(_, s)| **s == slot).map(|(r, _)| r.answer.as_str()).collect()
+                rows.iter()
+                    .zip(&question_of_row)
+                    .filter(|(_, s)| **s == slot)
+                    .map(|(r, _)| r.answer.as_str())
+                    .collect()
             } else {
                 Vec::new()
             };
-            Ok(Grader::new(q, bank.grading_rubric(q, &corpus, &analyzer, &cohort)?, &analyzer))
+            Ok(Grader::new(
+                q,
+                bank.grading_rubric(q, &corpus, &analyzer, &cohort)?,
+                &analyzer,
+            ))
         })
         .collect::<anyhow::Result<Vec<Grader>>>()?;
 
@@ -140,7 +152,9 @@ fn thresholds(args: &CalibrateArgs, overall: &Agreement) -> anyhow::Result<u8> {
                 } else {
                     "one side never varies"
                 };
-                eprintln!("itdq: error: --min-{name} given, but {name} cannot be computed here: {why}");
+                eprintln!(
+                    "itdq: error: --min-{name} given, but {name} cannot be computed here: {why}"
+                );
                 return Ok(EXIT_BAD_INPUT);
             }
             Some(v) if v < bar => {
@@ -156,10 +170,20 @@ fn thresholds(args: &CalibrateArgs, overall: &Agreement) -> anyhow::Result<u8> {
 /// Reads the marks file: a header row naming `question`, `score`, and `file` or `text`.
 fn read_marks(path: &Path) -> anyhow::Result<Vec<Marked>> {
     let name = path.display().to_string();
-    let bytes = std::fs::read(path).with_context(|| format!("cannot read the marks file {name}"))?;
-    let mut reader = csv::ReaderBuilder::new().flexible(true).from_reader(bytes.as_slice());
-    let headers = reader.headers().with_context(|| format!("{name}: cannot read the header row"))?.clone();
-    let column = |wanted: &str| headers.iter().position(|h| h.trim().eq_ignore_ascii_case(wanted));
+    let bytes =
+        std::fs::read(path).with_context(|| format!("cannot read the marks file {name}"))?;
+    let mut reader = csv::ReaderBuilder::new()
+        .flexible(true)
+        .from_reader(bytes.as_slice());
+    let headers = reader
+        .headers()
+        .with_context(|| format!("{name}: cannot read the header row"))?
+        .clone();
+    let column = |wanted: &str| {
+        headers
+            .iter()
+            .position(|h| h.trim().eq_ignore_ascii_case(wanted))
+    };
     let (Some(question_col), Some(score_col)) = (column("question"), column("score")) else {
         bail!(
             "{name}: the header row must name the columns `question` and `score`, and `file` or `text` (found: {})",
@@ -168,14 +192,17 @@ fn read_marks(path: &Path) -> anyhow::Result<Vec<Marked>> {
     };
     let (file_col, text_col) = (column("file"), column("text"));
     if file_col.is_none() && text_col.is_none() {
-        bail!("{name}: the header row names neither a `file` nor a `text` column: where are the answers?");
+        bail!(
+            "{name}: the header row names neither a `file` nor a `text` column: where are the answers?"
+        );
     }
     let base = path.parent().unwrap_or(Path::new(""));
     let mut rows = Vec::new();
     for record in reader.records() {
         let record = record.with_context(|| format!("{name}: cannot read a row"))?;
         let line = record.position().map_or(0, |p| p.line());
-        let field = |col: Option<usize>| col.and_then(|c| record.get(c)).map(str::trim).unwrap_or("");
+        let field =
+            |col: Option<usize>| col.and_then(|c| record.get(c)).map(str::trim).unwrap_or("");
         if record.iter().all(|f| f.trim().is_empty()) {
             continue;
         }
@@ -191,7 +218,9 @@ fn read_marks(path: &Path) -> anyhow::Result<Vec<Marked>> {
         let file = field(file_col);
         let (source, answer) = if !file.is_empty() {
             if text_col.is_some_and(|c| record.get(c).is_some_and(|t| !t.trim().is_empty())) {
-                bail!("{name}:{line}: both `file` and `text` are filled in; give the answer one way");
+                bail!(
+                    "{name}:{line}: both `file` and `text` are filled in; give the answer one way"
+                );
             }
             let full = base.join(file);
             let decoded = input::read_answer(&full).with_context(|| format!("{name}:{line}"))?;
@@ -201,7 +230,13 @@ fn read_marks(path: &Path) -> anyhow::Result<Vec<Marked>> {
             let text = text_col.and_then(|c| record.get(c)).unwrap_or("");
             (format!("{name}:{line}"), text.to_string())
         };
-        rows.push(Marked { source, line, question: question.to_string(), human, answer });
+        rows.push(Marked {
+            source,
+            line,
+            question: question.to_string(),
+            human,
+            answer,
+        });
     }
     Ok(rows)
 }
@@ -215,17 +250,30 @@ fn human(c: &Calibration, marks: &str, color: bool) -> String {
     let mut out = String::new();
     let scale = match c.scale.source {
         ScaleSource::Rubric => format!("itdq's points on the rubrics' scale 0-{}", c.scale.max),
-        ScaleSource::Given => format!("itdq's 0-100 score put on the scale 0-{} (--max-mark)", c.scale.max),
-        ScaleSource::Marks => format!("itdq's 0-100 score put on the scale 0-{} (the highest mark in the file)", c.scale.max),
+        ScaleSource::Given => format!(
+            "itdq's 0-100 score put on the scale 0-{} (--max-mark)",
+            c.scale.max
+        ),
+        ScaleSource::Marks => format!(
+            "itdq's 0-100 score put on the scale 0-{} (the highest mark in the file)",
+            c.scale.max
+        ),
     };
     let plural = |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
     let _ = writeln!(
         out,
         "{}",
-        p.bold(&format!("Calibration against {marks}: {}, {}", plural(c.overall.n, "answer"), plural(c.questions.len(), "question")))
+        p.bold(&format!(
+            "Calibration against {marks}: {}, {}",
+            plural(c.overall.n, "answer"),
+            plural(c.questions.len(), "question")
+        ))
     );
     let _ = writeln!(out, "{scale}\n");
-    let header = format!("{:<12} {:>6} {:>8} {:>8} {:>6} {:>6} {:>6} {:>6}", "", "n", "pearson", "spearman", "qwk", "mae", "human", "itdq");
+    let header = format!(
+        "{:<12} {:>6} {:>8} {:>8} {:>6} {:>6} {:>6} {:>6}",
+        "", "n", "pearson", "spearman", "qwk", "mae", "human", "itdq"
+    );
     let row = |name: &str, a: &Agreement| {
         format!(
             "{:<12} {:>6} {:>8} {:>8} {:>6} {:>6} {:>6} {:>6}",
@@ -243,13 +291,28 @@ fn human(c: &Calibration, marks: &str, color: bool) -> String {
     let _ = writeln!(out, "{}", p.bold(&row("overall", &c.overall)));
 
     let _ = writeln!(out, "\n{}", p.bold("Per question"));
-    let _ = writeln!(out, "{}", p.dim(&header.replacen("            ", "question    ", 1)));
+    let _ = writeln!(
+        out,
+        "{}",
+        p.dim(&header.replacen("            ", "question    ", 1))
+    );
     for q in &c.questions {
         let _ = writeln!(out, "{}", row(&q.question, &q.agreement));
     }
 
-    let _ = writeln!(out, "\n{}", p.bold("Concepts: how often found, and the human's mean mark with and without"));
-    let _ = writeln!(out, "{}", p.dim(&format!("{:<12} {:<32} {:>9} {:>6} {:>6} {:>6}", "question", "concept", "found", "rate", "with", "without")));
+    let _ = writeln!(
+        out,
+        "\n{}",
+        p.bold("Concepts: how often found, and the human's mean mark with and without")
+    );
+    let _ = writeln!(
+        out,
+        "{}",
+        p.dim(&format!(
+            "{:<12} {:<32} {:>9} {:>6} {:>6} {:>6}",
+            "question", "concept", "found", "rate", "with", "without"
+        ))
+    );
     for h in &c.concepts {
         let _ = writeln!(
             out,
@@ -259,7 +322,8 @@ fn human(c: &Calibration, marks: &str, color: bool) -> String {
             format!("{}/{}", h.found, h.answers),
             h.hit_rate * 100.0,
             h.human_mean_found.map_or("-".into(), |m| format!("{m:.2}")),
-            h.human_mean_missed.map_or("-".into(), |m| format!("{m:.2}")),
+            h.human_mean_missed
+                .map_or("-".into(), |m| format!("{m:.2}")),
         );
     }
 
@@ -277,9 +341,17 @@ fn human(c: &Calibration, marks: &str, color: bool) -> String {
             trim_number(d.human),
             trim_number(d.itdq),
             d.score,
-            if d.difference > 0.0 { p.yellow(&format!("+{:.2}", d.difference)) } else { p.red(&format!("{:.2}", d.difference)) },
+            if d.difference > 0.0 {
+                p.yellow(&format!("+{:.2}", d.difference))
+            } else {
+                p.red(&format!("{:.2}", d.difference))
+            },
         );
-        let _ = writeln!(out, "    {}", p.dim(&format!("\u{201C}{}\u{201D}", d.excerpt)));
+        let _ = writeln!(
+            out,
+            "    {}",
+            p.dim(&format!("\u{201C}{}\u{201D}", d.excerpt))
+        );
     }
     let _ = writeln!(
         out,
@@ -308,7 +380,10 @@ struct JsonCalibration<'a> {
 }
 
 fn json(c: &Calibration, marks: &str) -> anyhow::Result<String> {
-    let json = JsonCalibration { schema_version: itdq::wire::SCHEMA_VERSION, marks, calibration: c };
+    let json = JsonCalibration {
+        schema_version: itdq::wire::SCHEMA_VERSION,
+        marks,
+        calibration: c,
+    };
     Ok(serde_json::to_string_pretty(&json)? + "\n")
 }
-

@@ -91,7 +91,9 @@ fn run_lint(args: LintArgs, color: bool) -> anyhow::Result<u8> {
             match std::fs::read(path) {
                 Err(error) => run.unreadable.push(format!("{name}: {error}")),
                 Ok(bytes) => match String::from_utf8(bytes) {
-                    Err(_) => run.unreadable.push(format!("{name}: not UTF-8 text; a rubric file is TOML, which is UTF-8")),
+                    Err(_) => run.unreadable.push(format!(
+                        "{name}: not UTF-8 text; a rubric file is TOML, which is UTF-8"
+                    )),
                     Ok(text) => {
                         run.files += 1;
                         run.diagnostics.extend(lint_rubric(&name, &text, &analyzer));
@@ -118,12 +120,20 @@ fn run_lint(args: LintArgs, color: bool) -> anyhow::Result<u8> {
 }
 
 fn lint_loaded_bank(bank: &Bank, analyzer: &Analyzer, run: &mut LintRun) {
-    run.files += 1 + bank.questions().iter().filter(|q| bank.has_rubric(q)).count() + bank.orphan_rubrics().len();
+    run.files += 1
+        + bank
+            .questions()
+            .iter()
+            .filter(|q| bank.has_rubric(q))
+            .count()
+        + bank.orphan_rubrics().len();
     run.diagnostics.extend(lint_bank(bank, analyzer));
 }
 
 fn format_error(error: &LoadError) -> Option<Diagnostic> {
-    let LoadError::Invalid { location, message } = error else { return None };
+    let LoadError::Invalid { location, message } = error else {
+        return None;
+    };
     Some(Diagnostic {
         location: location.clone(),
         severity: Severity::Error,
@@ -133,7 +143,10 @@ fn format_error(error: &LoadError) -> Option<Diagnostic> {
 }
 
 fn counts(diagnostics: &[Diagnostic]) -> (usize, usize) {
-    let errors = diagnostics.iter().filter(|d| d.severity == Severity::Error).count();
+    let errors = diagnostics
+        .iter()
+        .filter(|d| d.severity == Severity::Error)
+        .count();
     (errors, diagnostics.len() - errors)
 }
 
@@ -145,14 +158,24 @@ fn human_lint(run: &LintRun, color: bool) -> String {
             Severity::Error => p.red("error"),
             Severity::Warning => p.yellow("warning"),
         };
-        let _ = writeln!(out, "{}: {severity}[{}]: {}", p.bold(&d.location.to_string()), d.rule.as_str(), d.message);
+        let _ = writeln!(
+            out,
+            "{}: {severity}[{}]: {}",
+            p.bold(&d.location.to_string()),
+            d.rule.as_str(),
+            d.message
+        );
     }
     let (errors, warnings) = counts(&run.diagnostics);
     let plural = |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
     let _ = writeln!(
         out,
         "{}: {}, {} in {}",
-        if errors > 0 { p.red("failed") } else { p.green("ok") },
+        if errors > 0 {
+            p.red("failed")
+        } else {
+            p.green("ok")
+        },
         plural(errors, "error"),
         plural(warnings, "warning"),
         plural(run.files, "file")
@@ -206,24 +229,49 @@ fn json_lint(run: &LintRun) -> anyhow::Result<String> {
 
 fn run_draft(args: DraftArgs) -> anyhow::Result<u8> {
     let bank = args.bank.load()?;
-    let question = args.question.as_deref().map(|id| bank.question(id)).transpose()?;
+    let question = args
+        .question
+        .as_deref()
+        .map(|id| bank.question(id))
+        .transpose()?;
     let (text, source) = match (&args.from, question) {
         (Some(path), _) => (input::read_answer(path)?.text, path.display().to_string()),
         (None, Some(q)) => match &q.reference {
-            Some(text) => (text.clone(), format!("the reference answer of question {}", q.id)),
-            None => bail!("question {} has no reference answer in the bank; pass one with --from REF.txt", q.id),
+            Some(text) => (
+                text.clone(),
+                format!("the reference answer of question {}", q.id),
+            ),
+            None => bail!(
+                "question {} has no reference answer in the bank; pass one with --from REF.txt",
+                q.id
+            ),
         },
-        (None, None) => bail!("nothing to draft from: pass --from REF.txt (a reference answer) or --q ID"),
+        (None, None) => {
+            bail!("nothing to draft from: pass --from REF.txt (a reference answer) or --q ID")
+        }
     };
-    let prompt = args.prompt.clone().or_else(|| question.map(|q| q.prompt.clone())).unwrap_or_default();
+    let prompt = args
+        .prompt
+        .clone()
+        .or_else(|| question.map(|q| q.prompt.clone()))
+        .unwrap_or_default();
     let id = question.map_or("reference", |q| q.id.as_str());
     let analyzer = Analyzer::new();
     if analyzer.analyze(&text).terms.is_empty() {
         bail!("{source}: the reference answer has no content words to derive concepts from");
     }
-    let corpus = Corpus::build(&analyzer, bank.documents().chain([text.as_str(), prompt.as_str()]))
-        .context("cannot weight the reference's terms")?;
-    let reference = Reference { question: id, prompt: &prompt, text: &text, source: &source, cohort: &[] };
+    let corpus = Corpus::build(
+        &analyzer,
+        bank.documents().chain([text.as_str(), prompt.as_str()]),
+    )
+    .context("cannot weight the reference's terms")?;
+    let reference = Reference {
+        question: id,
+        prompt: &prompt,
+        text: &text,
+        source: &source,
+        cohort: &[],
+    };
     let rubric = derive_rubric(&reference, &corpus, &analyzer);
     let comment = format!(
         "Drafted by `itdq rubric draft` from {source}.\n\
@@ -236,4 +284,3 @@ fn run_draft(args: DraftArgs) -> anyhow::Result<u8> {
     print(&itdq::draft::rubric_to_toml(&rubric, &comment))?;
     Ok(EXIT_OK)
 }
-
