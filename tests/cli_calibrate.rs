@@ -207,3 +207,14 @@ fn a_cohort_only_touches_reference_questions() {
         "a rubric file is used as written"
     );
 }
+
+#[test]
+fn snapshot_of_a_human_report() {
+    let out = itdq(&[
+        "calibrate",
+        "fixtures/calibrate/marks-points.csv",
+        "--bank",
+        BANK,
+    ]);
+    insta::assert_snapshot!("calibrate_points", String::from_utf8(out.stdout).unwrap());
+}

@@ -295,3 +295,27 @@ fn a_reference_with_no_content_words_is_refused() {
         stderr(&out)
     );
 }
+
+#[test]
+fn snapshot_of_a_draft() {
+    let out = itdq(&[
+        "rubric",
+        "draft",
+        "--q",
+        "stack",
+        "--bank",
+        "fixtures/calibrate/bank",
+    ]);
+    insta::assert_snapshot!("draft_stack", stdout(&out));
+}
+
+#[test]
+fn snapshot_of_a_lint_report() {
+    let out = itdq(&[
+        "rubric",
+        "lint",
+        "fixtures/rubrics/broken.toml",
+        "fixtures/rubrics/warnings.toml",
+    ]);
+    insta::assert_snapshot!("lint_fixtures", stdout(&out));
+}

@@ -275,11 +275,11 @@ fn run_draft(args: DraftArgs) -> anyhow::Result<u8> {
     let rubric = derive_rubric(&reference, &corpus, &analyzer);
     let comment = format!(
         "Drafted by `itdq rubric draft` from {source}.\n\
-         Weights are how informative each term is (idf over {} documents of the {} bank),\n\
-         lowered for words of the question. Merge phrases into concepts, add the other ways\n\
-         people say each one as aliases, and check it with `itdq rubric lint`.",
-        corpus.documents(),
-        bank.origin
+         Each weight is the term's idf over {} texts (the prompts and reference answers of the\n\
+         bank in use, and this reference), lowered for words of the question. Merge phrases into\n\
+         concepts, add the other ways people say each one as aliases, and check the result with\n\
+         `itdq rubric lint`.",
+        corpus.documents()
     );
     print(&itdq::draft::rubric_to_toml(&rubric, &comment))?;
     Ok(EXIT_OK)
