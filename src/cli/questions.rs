@@ -88,12 +88,14 @@ pub fn run_show(args: ShowArgs, color: bool) -> anyhow::Result<u8> {
     if bank.derives_rubric(q) {
         writeln!(out, "\nReference answer:\n{}", q.reference.as_deref().unwrap_or_default())?;
     }
+    let origin = if bank.derives_rubric(q) { "derived from the reference answer".to_string() } else { rubric.file.clone() };
+    // Derived weights are fractions: two decimals, without trailing zeros.
+    let total = format!("{:.2}", rubric.total_weight());
     writeln!(
         out,
-        "\nRubric {}: {} concepts, total weight {}, full marks at {:.0}% of it",
-        rubric.file,
+        "\nRubric {origin}: {} concepts, total weight {}, full marks at {:.0}% of it",
         rubric.concepts.len(),
-        rubric.total_weight(),
+        total.trim_end_matches('0').trim_end_matches('.'),
         rubric.full_marks_at * 100.0
     )?;
     if let Some(scale) = &rubric.scale {
