@@ -49,8 +49,9 @@ pub enum LoadError {
     /// No question has this id.
     #[error("unknown question {id:?}; valid ids: {}", known.join(", "))]
     UnknownQuestion { id: String, known: Vec<String> },
-    /// The question exists but has no rubric file (and, where that would do, no reference answer).
-    #[error("question {id} has no rubric (expected {expected}) and no reference answer to derive one from")]
+    /// The question exists but has no rubric file ([`crate::Bank::grading_rubric`] falls back to
+    /// its reference answer, when it has one).
+    #[error("question {id} has no rubric (expected {expected})")]
     NoRubric { id: String, expected: String },
 }
 
