@@ -9,7 +9,10 @@ use std::path::Path;
 use serde::Deserialize;
 use toml::Spanned;
 
+use crate::analyzer::Analyzer;
+use crate::corpus::Corpus;
 use crate::error::LoadError;
+use crate::reference::{Reference, derive_rubric};
 use crate::rubric::Rubric;
 
 mod builtin {
@@ -33,6 +36,8 @@ pub struct Question {
 pub struct Bank {
     /// Where the bank came from: "built-in" or a folder.
     pub origin: String,
+    /// The questions file, for messages.
+    questions_path: String,
     questions: Vec<Question>,
     /// Rubric file name -> (path for messages, TOML text).
     rubrics: BTreeMap<String, (String, String)>,
@@ -153,6 +158,7 @@ impl Bank {
         }
         Ok(Bank {
             origin: origin.to_string(),
+            questions_path: questions_path.to_string(),
             questions,
             rubrics,
         })
@@ -175,9 +181,60 @@ impl Bank {
             })
     }
 
+    /// The questions file, as named in messages.
+    pub fn questions_path(&self) -> &str {
+        &self.questions_path
+    }
+
+    /// The path (for messages) and TOML text of the question's rubric file, if it has one.
+    pub fn rubric_source(&self, question: &Question) -> Option<(&str, &str)> {
+        self.rubrics
+            .get(&question.rubric_file)
+            .map(|(path, text)| (path.as_str(), text.as_str()))
+    }
+
     /// Whether the question has a rubric file.
     pub fn has_rubric(&self, question: &Question) -> bool {
         self.rubrics.contains_key(&question.rubric_file)
+    }
+
+    /// The texts that describe the bank's subject matter: every prompt and reference answer. A
+    /// [`Corpus`] built from them (and the answers being graded) weights derived rubrics.
+    pub fn documents(&self) -> impl Iterator<Item = &str> {
+        self.questions
+            .iter()
+            .flat_map(|q| std::iter::once(q.prompt.as_str()).chain(q.reference.as_deref()))
+    }
+
+    /// Whether grading the question needs a rubric derived from its reference answer.
+    pub fn derives_rubric(&self, question: &Question) -> bool {
+        !self.has_rubric(question) && question.reference.is_some()
+    }
+
+    /// The rubric a question is graded with: its rubric file, or else one derived from its
+    /// reference answer, weighted by `corpus`, with the shared terms of `cohort` (answers to the
+    /// question graded together; empty for none).
+    pub fn grading_rubric(
+        &self,
+        question: &Question,
+        corpus: &Corpus,
+        analyzer: &Analyzer,
+        cohort: &[&str],
+    ) -> Result<Rubric, LoadError> {
+        match &question.reference {
+            Some(text) if !self.has_rubric(question) => {
+                let source = format!("reference answer of question {}", question.id);
+                let reference = Reference {
+                    question: &question.id,
+                    prompt: &question.prompt,
+                    text,
+                    source: &source,
+                    cohort,
+                };
+                Ok(derive_rubric(&reference, corpus, analyzer))
+            }
+            _ => self.rubric(question),
+        }
     }
 
     /// Reads and validates the rubric of a question.

@@ -51,12 +51,21 @@ pub enum LoadError {
     /// No question has this id.
     #[error("unknown question {id:?}; valid ids: {}", known.join(", "))]
     UnknownQuestion { id: String, known: Vec<String> },
-    /// The question exists but has no rubric file.
+    /// The question exists but has no rubric file ([`crate::Bank::grading_rubric`] falls back to
+    /// its reference answer, when it has one).
     #[error("question {id} has no rubric (expected {expected})")]
     NoRubric { id: String, expected: String },
 }
 
 impl LoadError {
+    /// Where in a file the problem lies, for errors that have a place.
+    pub fn location(&self) -> Option<&Location> {
+        match self {
+            LoadError::Invalid { location, .. } => Some(location),
+            _ => None,
+        }
+    }
+
     pub(crate) fn invalid(
         file: &str,
         source: &str,

@@ -15,8 +15,6 @@ use crate::text::LineIndex;
 
 /// Evidence kept per concept in a report.
 const MAX_EVIDENCE: usize = 3;
-/// Below this many words an answer is short, and its score is scaled down towards half.
-const SHORT_ANSWER_WORDS: usize = 30;
 /// A bare keyword list keeps this share of its score.
 const KEYWORD_LIST_FACTOR: f64 = 0.5;
 /// Points for using the subject's vocabulary at all, earned in full at [`RELEVANT_WORDS`]
@@ -160,7 +158,8 @@ impl Grader {
             .zip(per_concept)
             .enumerate()
             .map(|(i, (concept, found))| {
-                let status = if found.iter().any(|m| !m.negated) {
+                let affirmed = found.iter().any(|m| !m.negated);
+                let status = if affirmed || (self.rubric.count_negated && !found.is_empty()) {
                     Status::Found
                 } else if found.is_empty() {
                     Status::Missed
@@ -174,7 +173,7 @@ impl Grader {
                     required: concept.required,
                     group: self.group_of[i].map(|g| self.rubric.groups[g].id.clone()),
                     status,
-                    evidence: evidence(text, &lines, found, status == Status::Found),
+                    evidence: evidence(text, &lines, found, affirmed),
                     hint: concept.hint.clone(),
                 }
             })
@@ -234,8 +233,9 @@ impl Grader {
                 code: WarningCode::EmptyAnswer,
                 message: "the answer is empty".into(),
             });
-        } else if words < SHORT_ANSWER_WORDS {
-            score *= 0.5 + 0.5 * words as f64 / SHORT_ANSWER_WORDS as f64;
+        } else if words < self.rubric.short_answer_words {
+            // Below the rubric's bar an answer is scaled down towards half its score.
+            score *= 0.5 + 0.5 * words as f64 / self.rubric.short_answer_words as f64;
             warnings.push(Warning {
                 code: WarningCode::ShortAnswer,
                 message: format!(

@@ -28,18 +28,24 @@
     missing_debug_implementations
 )]
 
+pub mod agreement;
 pub mod analyzer;
 pub mod bank;
+pub mod calibrate;
 pub mod config;
+pub mod corpus;
 pub mod declaration;
 pub mod decode;
 pub mod detect;
 mod dictionary;
+pub mod draft;
 pub mod error;
 pub mod grade;
+pub mod lint;
 pub mod matcher;
 mod negation;
 pub mod plan;
+pub mod reference;
 pub mod report;
 pub mod rubric;
 pub mod shape;
@@ -51,6 +57,7 @@ pub mod wire;
 
 pub use analyzer::Analyzer;
 pub use bank::{Bank, Question};
+pub use corpus::Corpus;
 pub use decode::{Decoded, decode};
 pub use error::{LoadError, Location};
 pub use grade::Grader;

@@ -97,15 +97,36 @@ pub(crate) fn scopes(tokens: &[RawToken]) -> Vec<Option<Cue>> {
 
 fn is_forward_cue(tokens: &[RawToken], i: usize) -> bool {
     let norm = tokens[i].norm.as_str();
-    match norm {
-        "not" | "no" | "never" | "without" | "nor" | "neither" | "cannot" | "dont" | "doesnt"
-        | "didnt" | "isnt" | "arent" | "wont" | "wouldnt" | "shouldnt" | "cant" | "couldnt" => true,
-        // don't, isn't, won't: the tokenizer splits at the apostrophe, leaving "t" after "...n".
-        "t" => {
-            i > 0 && tokens[i - 1].norm.ends_with('n') && tokens[i].start - tokens[i - 1].end <= 3
-        }
-        _ => false,
-    }
+    // don't, isn't, won't: the tokenizer splits at the apostrophe, leaving "t" after "...n".
+    is_cue_word(norm)
+        || (norm == "t"
+            && i > 0
+            && tokens[i - 1].norm.ends_with('n')
+            && tokens[i].start - tokens[i - 1].end <= 3)
+}
+
+/// Whether a (normalised) word opens a negation scope by itself: not, no, never, without...
+pub(crate) fn is_cue_word(norm: &str) -> bool {
+    matches!(
+        norm,
+        "not"
+            | "no"
+            | "never"
+            | "without"
+            | "nor"
+            | "neither"
+            | "cannot"
+            | "dont"
+            | "doesnt"
+            | "didnt"
+            | "isnt"
+            | "arent"
+            | "wont"
+            | "wouldnt"
+            | "shouldnt"
+            | "cant"
+            | "couldnt"
+    )
 }
 
 fn ignored_idiom(cue: &str, next: Option<&str>) -> bool {

@@ -14,6 +14,8 @@ use crate::text::LineIndex;
 pub const DEFAULT_FULL_MARKS_AT: f64 = 0.8;
 /// The default number of content words allowed between two words of an alias.
 pub const DEFAULT_MAX_GAP: u32 = 2;
+/// The default length, in words, below which an answer counts as short.
+pub const DEFAULT_SHORT_ANSWER_WORDS: usize = 30;
 
 /// A rubric: the concepts a strong answer to one question covers.
 #[derive(Clone, Debug)]
@@ -24,6 +26,11 @@ pub struct Rubric {
     pub file: String,
     /// Share of the total weight that earns 100.
     pub full_marks_at: f64,
+    /// Answers with fewer words are scaled down towards half their score; 0 turns this off.
+    pub short_answer_words: usize,
+    /// A concept named only in a negated clause still earns its weight (misconceptions are
+    /// unaffected). For short factual answers, where "no base case" is the answer.
+    pub count_negated: bool,
     pub scale: Option<Scale>,
     pub concepts: Vec<Concept>,
     pub groups: Vec<Group>,
@@ -80,8 +87,7 @@ pub struct Alias {
     pub location: Location,
 }
 
-/// A regular expression for notation (O(V+E), `2 ** attempt`). Checked when the rubric loads,
-/// compiled by the grader only when needed.
+/// A regular expression for notation (O(V+E), `2 ** attempt`).
 #[derive(Clone, Debug)]
 pub struct Pattern {
     pub source: String,
@@ -127,16 +133,28 @@ pub struct Sample {
 }
 
 impl Rubric {
-    /// Reads and validates a rubric from TOML `source`, read from `file`.
+    /// Reads and validates a rubric from TOML `source`, read from `file`; the first problem found
+    /// is the error.
     pub fn from_toml(file: &str, source: &str) -> Result<Rubric, LoadError> {
+        Rubric::check(file, source).map_err(|mut errors| errors.swap_remove(0))
+    }
+
+    /// Reads and validates a rubric, reporting every problem found, in file order. A TOML syntax
+    /// error or an unknown field stops the reading, so it comes alone.
+    pub fn check(file: &str, source: &str) -> Result<Rubric, Vec<LoadError>> {
         let raw: RawRubric =
-            toml::from_str(source).map_err(|e| LoadError::from_toml(file, source, &e))?;
-        Validator {
+            toml::from_str(source).map_err(|e| vec![LoadError::from_toml(file, source, &e)])?;
+        let mut result = Validator {
             file,
             source,
             lines: LineIndex::new(source),
+            errors: Vec::new(),
         }
-        .rubric(raw)
+        .rubric(raw);
+        if let Err(errors) = &mut result {
+            errors.sort_by(|a, b| a.location().cmp(&b.location()));
+        }
+        result
     }
 
     /// The sum of weights an answer can earn: concepts outside groups plus group weights.
@@ -161,6 +179,9 @@ impl Rubric {
 struct RawRubric {
     question: Spanned<String>,
     full_marks_at: Option<Spanned<f64>>,
+    short_answer_words: Option<usize>,
+    #[serde(default)]
+    count_negated: bool,
     scale: Option<Spanned<RawScale>>,
     #[serde(default, rename = "concept")]
     concepts: Vec<Spanned<RawConcept>>,
@@ -241,10 +262,14 @@ struct RawSample {
     text: String,
 }
 
+/// Checks a raw rubric, collecting every problem rather than stopping at the first, so that an
+/// author (and `itdq rubric lint`) sees them all at once.
 struct Validator<'a> {
     file: &'a str,
     source: &'a str,
+    /// Built once: every concept and alias records where it stands.
     lines: LineIndex,
+    errors: Vec<LoadError>,
 }
 
 impl Validator<'_> {
@@ -259,45 +284,47 @@ impl Validator<'_> {
         }
     }
 
-    fn err(&self, offset: usize, message: impl Into<String>) -> LoadError {
-        LoadError::Invalid {
-            location: self.at(offset),
+    fn report(&mut self, offset: usize, message: impl Into<String>) {
+        let location = self.at(offset);
+        self.errors.push(LoadError::Invalid {
+            location,
             message: message.into(),
-        }
+        });
     }
 
-    fn rubric(&self, raw: RawRubric) -> Result<Rubric, LoadError> {
+    fn rubric(mut self, raw: RawRubric) -> Result<Rubric, Vec<LoadError>> {
         let question = raw.question.get_ref().trim().to_string();
         if question.is_empty() {
-            return Err(self.err(
+            self.report(
                 raw.question.span().start,
                 "`question` must name a question id",
-            ));
+            );
         }
         let full_marks_at = match raw.full_marks_at {
             Some(f) if !(*f.get_ref() > 0.0 && *f.get_ref() <= 1.0) => {
-                return Err(self.err(f.span().start, "`full_marks_at` must be in (0, 1]"));
+                self.report(f.span().start, "`full_marks_at` must be in (0, 1]");
+                DEFAULT_FULL_MARKS_AT
             }
             Some(f) => *f.get_ref(),
             None => DEFAULT_FULL_MARKS_AT,
         };
         if raw.concepts.is_empty() {
-            return Err(self.err(0, "a rubric needs at least one [[concept]]"));
+            self.report(0, "a rubric needs at least one [[concept]]");
         }
         let mut ids = HashSet::new();
         let mut concepts = Vec::with_capacity(raw.concepts.len());
         for spanned in raw.concepts {
             let at = spanned.span().start;
             let c = spanned.into_inner();
-            let id = self.id(&c.id, "concept", &mut ids)?;
-            let weight = self.weight(c.weight.as_ref())?;
-            let aliases = self.aliases(&c.aliases)?;
-            let patterns = self.patterns(&c.patterns)?;
-            if aliases.is_empty() && patterns.is_empty() {
-                return Err(self.err(
+            let id = self.id(&c.id, "concept", &mut ids);
+            let weight = self.weight(c.weight.as_ref());
+            let aliases = self.aliases(&c.aliases);
+            let patterns = self.patterns(&c.patterns);
+            if c.aliases.is_empty() && c.patterns.is_empty() {
+                self.report(
                     c.id.span().start,
                     format!("concept `{id}` has no aliases and no patterns: nothing can match it"),
-                ));
+                );
             }
             concepts.push(Concept {
                 id,
@@ -313,25 +340,25 @@ impl Validator<'_> {
                 location: self.at(at),
             });
         }
-        let groups = self.groups(raw.groups, &concepts, &mut ids)?;
+        let groups = self.groups(raw.groups, &concepts, &mut ids);
         let mut misconceptions = Vec::new();
         for spanned in raw.misconceptions {
             let at = spanned.span().start;
             let m = spanned.into_inner();
-            let id = self.id(&m.id, "misconception", &mut ids)?;
+            let id = self.id(&m.id, "misconception", &mut ids);
             if !(*m.penalty.get_ref() >= 0.0 && *m.penalty.get_ref() <= 100.0) {
-                return Err(self.err(
+                self.report(
                     m.penalty.span().start,
                     "`penalty` must be between 0 and 100",
-                ));
+                );
             }
-            let aliases = self.aliases(&m.aliases)?;
-            let patterns = self.patterns(&m.patterns)?;
-            if aliases.is_empty() && patterns.is_empty() {
-                return Err(self.err(
+            let aliases = self.aliases(&m.aliases);
+            let patterns = self.patterns(&m.patterns);
+            if m.aliases.is_empty() && m.patterns.is_empty() {
+                self.report(
                     m.id.span().start,
                     format!("misconception `{id}` has no aliases and no patterns"),
-                ));
+                );
             }
             misconceptions.push(Misconception {
                 id,
@@ -340,25 +367,23 @@ impl Validator<'_> {
                 patterns,
                 any_order: m.any_order,
                 max_gap: m.max_gap.unwrap_or(DEFAULT_MAX_GAP),
-                penalty: *m.penalty.get_ref(),
+                penalty: m.penalty.get_ref().clamp(0.0, 100.0),
                 explanation: m.explanation,
                 location: self.at(at),
             });
         }
-        let scale = match raw.scale {
-            Some(s) => Some(self.scale(s)?),
-            None => None,
-        };
+        let scale = raw.scale.and_then(|s| self.scale(s));
         let mut samples = Vec::new();
         for spanned in raw.samples {
             let at = spanned.span().start;
             let s = spanned.into_inner();
             let [min, max] = *s.score.get_ref();
             if !(0.0..=100.0).contains(&min) || !(0.0..=100.0).contains(&max) || min > max {
-                return Err(self.err(
+                self.report(
                     s.score.span().start,
                     "sample `score` must be [min, max] with 0 <= min <= max <= 100",
-                ));
+                );
+                continue;
             }
             samples.push(Sample {
                 name: s.name,
@@ -368,10 +393,15 @@ impl Validator<'_> {
                 location: self.at(at),
             });
         }
+        if !self.errors.is_empty() {
+            return Err(self.errors);
+        }
         Ok(Rubric {
             question,
             file: self.file.to_string(),
             full_marks_at,
+            short_answer_words: raw.short_answer_words.unwrap_or(DEFAULT_SHORT_ANSWER_WORDS),
+            count_negated: raw.count_negated,
             scale,
             concepts,
             groups,
@@ -380,141 +410,143 @@ impl Validator<'_> {
         })
     }
 
-    fn id(
-        &self,
-        id: &Spanned<String>,
-        what: &str,
-        seen: &mut HashSet<String>,
-    ) -> Result<String, LoadError> {
+    fn id(&mut self, id: &Spanned<String>, what: &str, seen: &mut HashSet<String>) -> String {
         let text = id.get_ref();
         let valid = !text.is_empty()
             && text
                 .bytes()
                 .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'_');
         if !valid {
-            return Err(self.err(
+            self.report(
                 id.span().start,
                 format!("{what} id {text:?} must be lowercase letters, digits, '-' or '_'"),
-            ));
-        }
-        if !seen.insert(text.clone()) {
-            return Err(self.err(
+            );
+        } else if !seen.insert(text.clone()) {
+            self.report(
                 id.span().start,
                 format!(
                     "duplicate id `{text}`: concept, group and misconception ids must be unique"
                 ),
-            ));
+            );
         }
-        Ok(text.clone())
+        text.clone()
     }
 
-    fn weight(&self, weight: Option<&Spanned<f64>>) -> Result<f64, LoadError> {
+    fn weight(&mut self, weight: Option<&Spanned<f64>>) -> f64 {
         match weight {
-            None => Ok(1.0),
-            Some(w) if *w.get_ref() > 0.0 && w.get_ref().is_finite() => Ok(*w.get_ref()),
-            Some(w) => Err(self.err(
-                w.span().start,
-                format!("weight must be greater than zero, not {}", w.get_ref()),
-            )),
+            None => 1.0,
+            Some(w) if *w.get_ref() > 0.0 && w.get_ref().is_finite() => *w.get_ref(),
+            Some(w) => {
+                self.report(
+                    w.span().start,
+                    format!("weight must be greater than zero, not {}", w.get_ref()),
+                );
+                1.0
+            }
         }
     }
 
-    fn aliases(&self, raw: &[Spanned<String>]) -> Result<Vec<Alias>, LoadError> {
-        raw.iter()
-            .map(|a| {
-                if a.get_ref().trim().is_empty() {
-                    Err(self.err(a.span().start, "empty alias"))
-                } else {
-                    Ok(Alias {
-                        text: a.get_ref().clone(),
-                        location: self.at(a.span().start),
-                    })
-                }
-            })
-            .collect()
+    fn aliases(&mut self, raw: &[Spanned<String>]) -> Vec<Alias> {
+        let mut out = Vec::with_capacity(raw.len());
+        for a in raw {
+            if a.get_ref().trim().is_empty() {
+                self.report(a.span().start, "empty alias");
+            } else {
+                out.push(Alias {
+                    text: a.get_ref().clone(),
+                    location: self.at(a.span().start),
+                });
+            }
+        }
+        out
     }
 
-    fn patterns(&self, raw: &[Spanned<String>]) -> Result<Vec<Pattern>, LoadError> {
-        raw.iter()
-            .map(|p| {
-                // Parsing is enough to reject a bad pattern, and far cheaper than compiling it.
-                let hir = regex_syntax::ParserBuilder::new()
-                    .build()
-                    .parse(p.get_ref())
-                    .map_err(|e| {
-                        let detail = e
-                            .to_string()
-                            .lines()
-                            .last()
-                            .unwrap_or_default()
-                            .trim()
-                            .to_string();
-                        self.err(
-                            p.span().start,
-                            format!("invalid regex {:?}: {detail}", p.get_ref()),
-                        )
-                    })?;
-                if hir.properties().minimum_len() == Some(0) {
-                    return Err(self.err(
+    fn patterns(&mut self, raw: &[Spanned<String>]) -> Vec<Pattern> {
+        let mut out = Vec::with_capacity(raw.len());
+        for p in raw {
+            // Parsing is enough to reject a bad pattern, and far cheaper than compiling it.
+            let parsed = regex_syntax::ParserBuilder::new()
+                .build()
+                .parse(p.get_ref());
+            match parsed {
+                Err(e) => {
+                    let detail = e
+                        .to_string()
+                        .lines()
+                        .last()
+                        .unwrap_or_default()
+                        .trim()
+                        .to_string();
+                    self.report(
+                        p.span().start,
+                        format!("invalid regex {:?}: {detail}", p.get_ref()),
+                    );
+                }
+                Ok(hir) if hir.properties().minimum_len() == Some(0) => {
+                    self.report(
                         p.span().start,
                         format!("pattern {:?} matches empty text", p.get_ref()),
-                    ));
+                    );
                 }
-                Ok(Pattern {
+                Ok(hir) => out.push(Pattern {
                     source: p.get_ref().clone(),
                     prefixes: literal_prefixes(&hir),
                     location: self.at(p.span().start),
-                })
-            })
-            .collect()
+                }),
+            }
+        }
+        out
     }
 
     fn groups(
-        &self,
+        &mut self,
         raw: Vec<Spanned<RawGroup>>,
         concepts: &[Concept],
         ids: &mut HashSet<String>,
-    ) -> Result<Vec<Group>, LoadError> {
-        let known: HashMap<&str, ()> = concepts.iter().map(|c| (c.id.as_str(), ())).collect();
+    ) -> Vec<Group> {
+        let known: HashSet<&str> = concepts.iter().map(|c| c.id.as_str()).collect();
         let mut member_of: HashMap<String, String> = HashMap::new();
         let mut groups = Vec::new();
         for spanned in raw {
             let at = spanned.span().start;
             let g = spanned.into_inner();
-            let id = self.id(&g.id, "group", ids)?;
+            let id = self.id(&g.id, "group", ids);
             if g.concepts.is_empty() {
-                return Err(self.err(g.id.span().start, format!("group `{id}` names no concepts")));
+                self.report(g.id.span().start, format!("group `{id}` names no concepts"));
             }
             let mut members = Vec::new();
             for c in &g.concepts {
-                if !known.contains_key(c.get_ref().as_str()) {
-                    return Err(self.err(
+                if !known.contains(c.get_ref().as_str()) {
+                    self.report(
                         c.span().start,
                         format!("group `{id}` names unknown concept `{}`", c.get_ref()),
-                    ));
+                    );
+                    continue;
                 }
                 if let Some(other) = member_of.insert(c.get_ref().clone(), id.clone()) {
-                    return Err(self.err(
+                    self.report(
                         c.span().start,
                         format!("concept `{}` is already in group `{other}`", c.get_ref()),
-                    ));
+                    );
+                    continue;
                 }
                 members.push(c.get_ref().clone());
             }
             let need = match &g.need {
-                Some(n) if *n.get_ref() == 0 || *n.get_ref() > members.len() => {
-                    return Err(self.err(
+                Some(n) if *n.get_ref() == 0 || *n.get_ref() > g.concepts.len() => {
+                    self.report(
                         n.span().start,
                         format!(
                             "`need` must be between 1 and {} (the group's size)",
-                            members.len()
+                            g.concepts.len()
                         ),
-                    ));
+                    );
+                    1
                 }
                 Some(n) => *n.get_ref(),
                 None => 1,
             };
-            let weight = self.weight(g.weight.as_ref())?;
+            let weight = self.weight(g.weight.as_ref());
             groups.push(Group {
                 id,
                 label: g.label,
@@ -524,17 +556,18 @@ impl Validator<'_> {
                 location: self.at(at),
             });
         }
-        Ok(groups)
+        groups
     }
 
-    fn scale(&self, raw: Spanned<RawScale>) -> Result<Scale, LoadError> {
+    fn scale(&mut self, raw: Spanned<RawScale>) -> Option<Scale> {
         let at = raw.span().start;
         let s = raw.into_inner();
+        let errors = self.errors.len();
         if s.max == 0 {
-            return Err(self.err(at, "scale `max` must be at least 1"));
+            self.report(at, "scale `max` must be at least 1");
         }
         if s.levels.is_empty() {
-            return Err(self.err(at, "scale needs at least one level"));
+            self.report(at, "scale needs at least one level");
         }
         let mut levels = Vec::new();
         for spanned in s.levels {
@@ -544,25 +577,29 @@ impl Validator<'_> {
                 (Some(found), None) => LevelRule::Found(found),
                 (None, Some(score)) if (0.0..=100.0).contains(&score) => LevelRule::Score(score),
                 (None, Some(_)) => {
-                    return Err(self.err(at, "a level's `score` must be between 0 and 100"));
+                    self.report(at, "a level's `score` must be between 0 and 100");
+                    continue;
                 }
-                _ => return Err(self.err(at, "a level needs exactly one of `found` or `score`")),
+                _ => {
+                    self.report(at, "a level needs exactly one of `found` or `score`");
+                    continue;
+                }
             };
             if l.points > s.max {
-                return Err(self.err(
+                self.report(
                     at,
                     format!(
                         "level gives {} points, more than the scale's max {}",
                         l.points, s.max
                     ),
-                ));
+                );
             }
             levels.push(Level {
                 when,
                 points: l.points,
             });
         }
-        Ok(Scale { max: s.max, levels })
+        (self.errors.len() == errors).then_some(Scale { max: s.max, levels })
     }
 }
 
@@ -701,11 +738,33 @@ weight = 3
     }
 
     #[test]
+    fn every_problem_is_reported_in_file_order() {
+        let source = GOOD
+            .replace("weight = 2", "weight = -1")
+            .replace("[\"cap\", \"deadline\"]", "[\"cap\", \"nope\"]")
+            .replace("aliases = [\"deadline\"]", "patterns = ['O(V']");
+        let errors = Rubric::check("r.toml", &source).unwrap_err();
+        let lines: Vec<usize> = errors.iter().map(|e| e.location().unwrap().line).collect();
+        assert_eq!(lines, [7, 18, 23], "{errors:?}");
+        // the first of them is the error of from_toml
+        assert!(err(&source).starts_with("r.toml:7:10:"));
+    }
+
+    #[test]
     fn a_concept_needs_something_to_match() {
         let e = err("question = \"1\"\n[[concept]]\nid = \"a\"\nlabel = \"A\"\n");
         assert!(e.contains("no aliases and no patterns"), "{e}");
     }
 
+    #[test]
+    fn scale_levels_are_checked() {
+        let source = format!("{GOOD}\n[scale]\nmax = 3\nlevels = [{{ found = 2, points = 4 }}]\n");
+        assert!(err(&source).contains("more than the scale's max"));
+        let source = format!(
+            "{GOOD}\n[scale]\nmax = 3\nlevels = [{{ found = 2, score = 50, points = 1 }}]\n"
+        );
+        assert!(err(&source).contains("exactly one of"));
+    }
     #[test]
     fn pattern_prefixes_are_literal_and_lowercase() {
         let prefixes = |p: &str| {
@@ -725,15 +784,5 @@ weight = 3
             Some(vec!["three".to_string(), "two".to_string()])
         );
         assert_eq!(prefixes(r"\w+\.ok"), None);
-    }
-
-    #[test]
-    fn scale_levels_are_checked() {
-        let source = format!("{GOOD}\n[scale]\nmax = 3\nlevels = [{{ found = 2, points = 4 }}]\n");
-        assert!(err(&source).contains("more than the scale's max"));
-        let source = format!(
-            "{GOOD}\n[scale]\nmax = 3\nlevels = [{{ found = 2, score = 50, points = 1 }}]\n"
-        );
-        assert!(err(&source).contains("exactly one of"));
     }
 }

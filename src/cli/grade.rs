@@ -2,9 +2,10 @@
 
 use std::path::PathBuf;
 
-use anyhow::Context;
+use anyhow::{Context, bail};
+use itdq::reference::{Reference, derive_rubric};
 use itdq::report::{Warning, WarningCode};
-use itdq::{Analyzer, Grader};
+use itdq::{Analyzer, Corpus, Grader, Question};
 
 use super::{BankArgs, EXIT_BELOW, EXIT_OK, Format, input, print, render};
 
@@ -16,6 +17,12 @@ pub struct GradeArgs {
     /// The question the answer addresses (an id of `itdq questions`).
     #[arg(long = "q", short = 'q', value_name = "ID")]
     pub question: Option<String>,
+    /// Grade against a rubric derived from this reference answer instead of the question's rubric.
+    #[arg(long, value_name = "REF")]
+    pub reference: Option<PathBuf>,
+    /// The question's text, with --reference: its words are demoted (default: the prompt of --q).
+    #[arg(long, value_name = "TEXT", requires = "reference")]
+    pub prompt: Option<String>,
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Human)]
     pub format: Format,
@@ -29,13 +36,70 @@ pub struct GradeArgs {
 pub fn run(args: GradeArgs, color: bool) -> anyhow::Result<u8> {
     let decoded = input::read_answer(&args.file)?;
     let bank = args.bank.load()?;
-    let id = args
-        .question
-        .as_deref()
-        .context("no question given: pass --q ID (see `itdq questions` for the ids)")?;
-    let question = bank.question(id)?;
-    let rubric = bank.rubric(question)?;
-    let grader = Grader::new(question, rubric, &Analyzer::new());
+    let analyzer = Analyzer::new();
+    let grader = match &args.reference {
+        Some(path) => {
+            let reference = input::read_answer(path)
+                .context("cannot read the reference answer")?
+                .text;
+            let mut question = match args.question.as_deref() {
+                Some(id) => bank.question(id)?.clone(),
+                None => Question {
+                    id: "reference".into(),
+                    section: String::new(),
+                    prompt: String::new(),
+                    reference: None,
+                    rubric_file: String::new(),
+                },
+            };
+            if let Some(prompt) = &args.prompt {
+                question.prompt = prompt.clone();
+            }
+            if analyzer.analyze(&reference).terms.is_empty() {
+                bail!(
+                    "{}: the reference answer has no content words to grade against",
+                    path.display()
+                );
+            }
+            let corpus = Corpus::build(
+                &analyzer,
+                bank.documents().chain([
+                    reference.as_str(),
+                    question.prompt.as_str(),
+                    decoded.text.as_str(),
+                ]),
+            )?;
+            let source = path.display().to_string();
+            let derived = Reference {
+                question: &question.id,
+                prompt: &question.prompt,
+                text: &reference,
+                source: &source,
+                cohort: &[],
+            };
+            Grader::new(
+                &question,
+                derive_rubric(&derived, &corpus, &analyzer),
+                &analyzer,
+            )
+        }
+        None => {
+            let id = args.question.as_deref().context(
+                "no question given: pass --q ID (see `itdq questions` for the ids), or --reference REF.txt",
+            )?;
+            let question = bank.question(id)?;
+            let corpus = if bank.derives_rubric(question) {
+                Corpus::build(&analyzer, bank.documents().chain([decoded.text.as_str()]))?
+            } else {
+                Corpus::empty()
+            };
+            Grader::new(
+                question,
+                bank.grading_rubric(question, &corpus, &analyzer, &[])?,
+                &analyzer,
+            )
+        }
+    };
     let mut report = grader.grade(&decoded.text);
     if let Some(note) = decoded.note {
         report.warnings.insert(

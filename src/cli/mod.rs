@@ -1,6 +1,7 @@
 //! Command-line interface: argument parsing and the commands.
 
 mod batch;
+mod calibrate;
 mod check;
 mod discover;
 mod grade;
@@ -9,6 +10,7 @@ mod input;
 mod output;
 mod questions;
 mod render;
+mod rubric;
 
 use std::io::Write;
 use std::path::PathBuf;
@@ -55,6 +57,10 @@ pub enum Command {
     Questions(questions::QuestionsArgs),
     /// Show a question and its rubric.
     Show(questions::ShowArgs),
+    /// Check rubrics (`lint`), or draft one from a reference answer (`draft`).
+    Rubric(rubric::RubricArgs),
+    /// Grade answers a human has marked and measure how well itdq agrees.
+    Calibrate(calibrate::CalibrateArgs),
 }
 
 /// Output formats of single-answer commands.
@@ -91,6 +97,8 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Check(args) => check::run(args, cli.color)?,
         Command::Questions(args) => questions::run_list(args)?,
         Command::Show(args) => questions::run_show(args, color)?,
+        Command::Rubric(args) => rubric::run(args, color)?,
+        Command::Calibrate(args) => calibrate::run(args, color)?,
     };
     Ok(ExitCode::from(code))
 }

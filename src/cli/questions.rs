@@ -4,7 +4,19 @@ use std::fmt::Write as _;
 
 use serde::Serialize;
 
+use itdq::{Analyzer, Bank, Corpus};
+
 use super::{BankArgs, EXIT_OK, Format, print, render::Paint};
+
+/// The corpus that weights rubrics derived from reference answers when no answers are at hand:
+/// the bank's own prompts and references. Empty (and free) when every question has a rubric file.
+fn bank_corpus(bank: &Bank, analyzer: &Analyzer) -> anyhow::Result<Corpus> {
+    if bank.questions().iter().any(|q| bank.derives_rubric(q)) {
+        Ok(Corpus::build(analyzer, bank.documents())?)
+    } else {
+        Ok(Corpus::empty())
+    }
+}
 
 #[derive(Debug, clap::Args)]
 pub struct QuestionsArgs {
@@ -34,10 +46,14 @@ struct QuestionRow<'a> {
 
 pub fn run_list(args: QuestionsArgs) -> anyhow::Result<u8> {
     let bank = args.bank.load()?;
+    let analyzer = Analyzer::new();
+    let corpus = bank_corpus(&bank, &analyzer)?;
     let mut rows = Vec::new();
     for q in bank.questions() {
-        let concepts = if bank.has_rubric(q) {
-            bank.rubric(q)?.concepts.len()
+        let concepts = if bank.has_rubric(q) || bank.derives_rubric(q) {
+            bank.grading_rubric(q, &corpus, &analyzer, &[])?
+                .concepts
+                .len()
         } else {
             0
         };
@@ -78,18 +94,32 @@ pub fn run_show(args: ShowArgs, color: bool) -> anyhow::Result<u8> {
         q.section
     )?;
     writeln!(out, "{}", q.prompt)?;
-    if !bank.has_rubric(q) {
+    if !bank.has_rubric(q) && !bank.derives_rubric(q) {
         writeln!(out, "\nNo rubric yet (expected rubrics/{}).", q.rubric_file)?;
         print(&out)?;
         return Ok(EXIT_OK);
     }
-    let rubric = bank.rubric(q)?;
+    let analyzer = Analyzer::new();
+    let rubric = bank.grading_rubric(q, &bank_corpus(&bank, &analyzer)?, &analyzer, &[])?;
+    if bank.derives_rubric(q) {
+        writeln!(
+            out,
+            "\nReference answer:\n{}",
+            q.reference.as_deref().unwrap_or_default()
+        )?;
+    }
+    let origin = if bank.derives_rubric(q) {
+        "derived from the reference answer".to_string()
+    } else {
+        rubric.file.clone()
+    };
+    // Derived weights are fractions: two decimals, without trailing zeros.
+    let total = format!("{:.2}", rubric.total_weight());
     writeln!(
         out,
-        "\nRubric {}: {} concepts, total weight {}, full marks at {:.0}% of it",
-        rubric.file,
+        "\nRubric {origin}: {} concepts, total weight {}, full marks at {:.0}% of it",
         rubric.concepts.len(),
-        rubric.total_weight(),
+        total.trim_end_matches('0').trim_end_matches('.'),
         rubric.full_marks_at * 100.0
     )?;
     if let Some(scale) = &rubric.scale {
