@@ -187,11 +187,11 @@ impl Analyzer {
 /// Snowball stemming costs about a microsecond a word, and answers to one question share most of
 /// their words; each thread keeps the stems it has computed (bounded, cleared when full).
 fn stem_cached(norm: &str) -> String {
+    use rustc_hash::FxHashMap as HashMap;
     use std::cell::RefCell;
-    use std::collections::HashMap;
     const CAPACITY: usize = 1 << 16;
     thread_local! {
-        static STEMS: RefCell<HashMap<String, String>> = RefCell::new(HashMap::new());
+        static STEMS: RefCell<HashMap<String, String>> = RefCell::new(HashMap::default());
         static STEMMER: Stemmer = Stemmer::create(Algorithm::English);
     }
     STEMS.with_borrow_mut(|stems| {
@@ -297,8 +297,12 @@ const STOP_WORDS: &[&str] = &[
 
 /// Whether `norm` is an English stop word.
 pub fn is_stop_word(norm: &str) -> bool {
-    STOP_WORDS.binary_search(&norm).is_ok()
+    // Most words are longer than any stop word: answer those without a lookup.
+    norm.len() <= MAX_STOP_WORD_LEN && STOP_WORDS.binary_search(&norm).is_ok()
 }
+
+/// The length of the longest stop word.
+const MAX_STOP_WORD_LEN: usize = 6;
 
 /// Strips the plural `s` of an acronym (KPIs -> KPI, SLOs -> SLO) while case is still known.
 #[derive(Clone, Copy, Debug, Default)]
@@ -375,6 +379,10 @@ mod tests {
     #[test]
     fn stop_words_are_sorted_for_binary_search() {
         assert!(STOP_WORDS.windows(2).all(|w| w[0] < w[1]));
+        assert_eq!(
+            STOP_WORDS.iter().map(|w| w.len()).max(),
+            Some(MAX_STOP_WORD_LEN)
+        );
     }
 
     #[test]

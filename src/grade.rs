@@ -336,7 +336,7 @@ fn evidence(
                 start: m.start,
                 end: m.end,
                 text: quote(&text[m.start..m.end]),
-                matched: m.matched,
+                matched: m.matched.to_string(),
                 how: m.how,
                 negated: m.negated,
             }

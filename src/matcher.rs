@@ -6,7 +6,7 @@
 //! is no English word, fuzzily against the vocabulary's words with the same first letter. Phrase
 //! matchers then only walk the occurrences of their own words.
 
-use std::collections::HashMap;
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
 use crate::analyzer::{Analysis, Analyzer, Term};
 use crate::dictionary;
@@ -29,7 +29,7 @@ pub struct Match {
     pub end: usize,
     pub how: MatchKind,
     /// The alias or pattern text of the rubric.
-    pub matched: String,
+    pub matched: std::sync::Arc<str>,
     /// Stands in the scope of a negation cue that lies outside the match.
     pub negated: bool,
 }
@@ -61,7 +61,7 @@ pub struct Vocabulary {
     by_initial: HashMap<char, Vec<u32>>,
     /// Hashes of the proper prefixes of long words: an answer word with such a hash may be the
     /// first half of a compound written apart ("back off" for "backoff").
-    prefixes: std::collections::HashSet<u64>,
+    prefixes: HashSet<u64>,
 }
 
 impl Vocabulary {
@@ -195,8 +195,9 @@ pub struct AnswerIndex<'a> {
     pub analysis: &'a Analysis,
     /// Sorted by (word, first).
     occurrences: Vec<Occurrence>,
+    /// For each vocabulary word, its slice of `occurrences`.
+    ranges: Vec<(u32, u32)>,
     normalized: std::cell::OnceCell<NormalizedText>,
-    lowercase: std::cell::OnceCell<String>,
 }
 
 impl std::fmt::Debug for AnswerIndex<'_> {
@@ -250,12 +251,23 @@ impl<'a> AnswerIndex<'a> {
             }
         }
         occurrences.sort_by_key(|o| (o.word, o.first));
+        // Where each vocabulary word's occurrences start and end: one lookup per alias word.
+        let mut ranges = vec![(0u32, 0u32); vocabulary.words.len()];
+        let mut i = 0;
+        while i < occurrences.len() {
+            let word = occurrences[i].word;
+            let start = i;
+            while i < occurrences.len() && occurrences[i].word == word {
+                i += 1;
+            }
+            ranges[word as usize] = (start as u32, i as u32);
+        }
         AnswerIndex {
             text,
             analysis,
             occurrences,
+            ranges,
             normalized: std::cell::OnceCell::new(),
-            lowercase: std::cell::OnceCell::new(),
         }
     }
 
@@ -274,21 +286,14 @@ impl<'a> AnswerIndex<'a> {
     }
 
     fn of_word(&self, word: u32) -> &[Occurrence] {
-        let from = self.occurrences.partition_point(|o| o.word < word);
-        let to = self.occurrences.partition_point(|o| o.word <= word);
-        &self.occurrences[from..to]
+        let (from, to) = self.ranges.get(word as usize).copied().unwrap_or((0, 0));
+        &self.occurrences[from as usize..to as usize]
     }
 
     /// The normalized copy of the answer that patterns run over.
     pub fn normalized(&self) -> &NormalizedText {
         self.normalized
             .get_or_init(|| NormalizedText::new(self.text))
-    }
-
-    /// The normalized copy, lowercased, for pattern prefilters.
-    fn lowercase(&self) -> &str {
-        self.lowercase
-            .get_or_init(|| self.normalized().text.to_lowercase())
     }
 
     /// Whether any of `terms` lies in the scope of a negation cue that is not itself one of
@@ -347,7 +352,7 @@ struct AliasWord {
 #[derive(Clone, Debug)]
 pub struct PhraseMatcher {
     target: Target,
-    alias: String,
+    alias: std::sync::Arc<str>,
     /// The alias as written, and variants with two neighbouring words joined ("multi cloud" ->
     /// "multicloud").
     variants: Vec<Vec<AliasWord>>,
@@ -413,7 +418,7 @@ impl PhraseMatcher {
         }
         Some(PhraseMatcher {
             target,
-            alias: alias.to_string(),
+            alias: alias.into(),
             variants,
             any_order,
             max_gap,
@@ -549,23 +554,35 @@ impl Matcher for PhraseMatcher {
 pub struct PatternMatcher {
     target: Target,
     /// The patterns, for evidence, and joined with " | " for display.
-    sources: Vec<String>,
+    sources: Vec<std::sync::Arc<str>>,
     source: String,
-    /// Lowercase prefixes one of which every match starts with; `None` when unknown.
-    prefixes: Option<Vec<String>>,
+    /// The literals one of which every match starts with, found in one pass (ASCII case
+    /// ignored); `None` when unknown.
+    prefixes: Option<aho_corasick::AhoCorasick>,
     regex: std::sync::OnceLock<Option<crate::rubric::PatternRegex>>,
 }
 
 impl PatternMatcher {
     /// A matcher for the patterns of one concept or misconception, compiled together.
     pub fn new(target: Target, patterns: &[crate::rubric::Pattern]) -> Self {
-        let sources: Vec<String> = patterns.iter().map(|p| p.source.clone()).collect();
-        let source = sources.join(" | ");
+        let sources: Vec<std::sync::Arc<str>> =
+            patterns.iter().map(|p| p.source.as_str().into()).collect();
+        let source = patterns
+            .iter()
+            .map(|p| p.source.as_str())
+            .collect::<Vec<_>>()
+            .join(" | ");
         let prefixes = patterns
             .iter()
             .map(|p| p.prefixes.clone())
             .collect::<Option<Vec<Vec<String>>>>()
-            .map(|all| all.concat());
+            .and_then(|all| {
+                aho_corasick::AhoCorasick::builder()
+                    .ascii_case_insensitive(true)
+                    .match_kind(aho_corasick::MatchKind::LeftmostFirst)
+                    .build(all.concat())
+                    .ok()
+            });
         PatternMatcher {
             target,
             source,
@@ -575,10 +592,12 @@ impl PatternMatcher {
         }
     }
 
-    fn may_match(&self, lowercase_text: &str) -> bool {
-        self.prefixes
-            .as_ref()
-            .is_none_or(|prefixes| prefixes.iter().any(|p| lowercase_text.contains(p.as_str())))
+    /// Where a match could start at the earliest, or `None` when it cannot match at all.
+    fn earliest_start(&self, text: &str) -> Option<usize> {
+        match &self.prefixes {
+            None => Some(0),
+            Some(prefixes) => prefixes.find(text).map(|m| m.start()),
+        }
     }
 }
 
@@ -592,19 +611,20 @@ impl Matcher for PatternMatcher {
     }
 
     fn find(&self, index: &AnswerIndex<'_>, out: &mut Vec<Match>) {
-        if !self.may_match(index.lowercase()) {
+        let normalized = index.normalized();
+        let Some(from) = self.earliest_start(&normalized.text) else {
             return;
-        }
+        };
         // A pattern that parsed but does not compile (over the size limit) matches nothing;
         // `itdq rubric lint` reports it.
         let Some(regex) = self.regex.get_or_init(|| {
-            let sources: Vec<&str> = self.sources.iter().map(String::as_str).collect();
+            let sources: Vec<&str> = self.sources.iter().map(|s| &**s).collect();
             crate::rubric::compile_patterns(&sources).ok()
         }) else {
             return;
         };
-        let normalized = index.normalized();
-        for m in regex.find_iter(normalized.text.as_str()) {
+        let input = regex_automata::Input::new(normalized.text.as_str()).range(from..);
+        for m in regex.find_iter(input) {
             let (start, end) = normalized.original_range(m.start(), m.end(), index.text);
             let terms = &index.analysis.terms;
             let first = terms.partition_point(|t| t.end <= start);

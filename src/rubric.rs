@@ -639,9 +639,13 @@ fn literal_prefixes(hir: &regex_syntax::hir::Hir) -> Option<Vec<String>> {
     if literals.is_empty() || literals.iter().any(|l| l.as_bytes().is_empty()) {
         return None;
     }
+    // Non-ASCII literals would need Unicode case folding to compare: no prefilter for those.
+    if literals.iter().any(|l| !l.as_bytes().is_ascii()) {
+        return None;
+    }
     let mut prefixes: Vec<String> = literals
         .iter()
-        .map(|l| String::from_utf8_lossy(l.as_bytes()).to_lowercase())
+        .map(|l| String::from_utf8_lossy(l.as_bytes()).to_ascii_lowercase())
         .collect();
     prefixes.sort();
     prefixes.dedup();

@@ -128,6 +128,12 @@ pub fn americanize(word: &str, out: &mut String) -> bool {
         out.push_str(WORDS[i].1);
         return true;
     }
+    // Every suffix rule below needs one of these inside the word.
+    let bytes = word.as_bytes();
+    let has = |pair: &[u8]| bytes.windows(pair.len()).any(|w| w == pair);
+    if !(has(b"is") || has(b"ys") || has(b"our") || has(b"ell")) {
+        return false;
+    }
     // -ise/-ize family: organise, organised, organising, organisation, organiser.
     for (british, american) in [
         ("isation", "ization"),
