@@ -144,8 +144,10 @@ impl Vocabulary {
             if unshared > 2 * allowed as u32 + 2 {
                 continue;
             }
-            let distance = strsim::levenshtein(&term.norm, &word.norm)
-                .min(strsim::levenshtein(&term.stem, &word.stem));
+            let mut distance = strsim::levenshtein(&term.norm, &word.norm);
+            if distance > allowed {
+                distance = distance.min(strsim::levenshtein(&term.stem, &word.stem));
+            }
             if distance > 0 && distance <= allowed && best.is_none_or(|(_, d)| (distance as u8) < d)
             {
                 best = Some((id, distance as u8));

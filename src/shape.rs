@@ -46,29 +46,72 @@ pub fn is_keyword_list(text: &str) -> bool {
         if words < PROSE_LINE_WORDS && looks_like_code(trimmed) {
             continue;
         }
-        for fragment in trimmed
-            .split([',', ';', '|', '\u{2022}', '/'])
-            .flat_map(split_sentences)
-        {
-            let words = count_words(fragment);
-            total += words;
-            if words <= BARE_FRAGMENT_WORDS {
-                bare += words;
-            }
-        }
+        let (words, bare_words) = fragment_words(trimmed);
+        total += words;
+        bare += bare_words;
     }
     total >= MIN_WORDS && bare as f64 >= BARE_SHARE * total as f64
 }
 
+/// Words in `s`: runs of letters and digits (any non-ASCII byte counts as a letter).
 fn count_words(s: &str) -> usize {
-    s.split(|c: char| !c.is_alphanumeric())
-        .filter(|w| !w.is_empty())
-        .count()
+    let mut count = 0;
+    let mut in_word = false;
+    for &b in s.as_bytes() {
+        let letter = b.is_ascii_alphanumeric() || b >= 0x80;
+        if letter && !in_word {
+            count += 1;
+        }
+        in_word = letter;
+    }
+    count
 }
 
-/// Splits at full stops followed by a space (not "Node.js").
-fn split_sentences(s: &str) -> impl Iterator<Item = &str> {
-    s.split(". ").flat_map(|p| p.split(" - "))
+/// Words of a line, and how many of them sit in bare fragments of at most
+/// [`BARE_FRAGMENT_WORDS`] words. Fragments end at `,` `;` `|` `/` `•`, at ". " and at " - ".
+/// One pass over the bytes: this runs for every graded answer.
+fn fragment_words(line: &str) -> (usize, usize) {
+    let bytes = line.as_bytes();
+    let (mut total, mut bare, mut current) = (0, 0, 0);
+    let mut in_word = false;
+    let mut close = |current: &mut usize| {
+        total += *current;
+        if *current <= BARE_FRAGMENT_WORDS {
+            bare += *current;
+        }
+        *current = 0;
+    };
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        let boundary = match b {
+            b',' | b';' | b'|' | b'/' => true,
+            b'.' | b'-' => {
+                let before = i == 0 || bytes[i - 1] == b' ' || b == b'.';
+                let after = bytes.get(i + 1) == Some(&b' ');
+                before && after
+            }
+            // U+2022 BULLET
+            0xE2 if bytes.get(i + 1) == Some(&0x80) && bytes.get(i + 2) == Some(&0xA2) => {
+                i += 2;
+                true
+            }
+            _ => false,
+        };
+        if boundary {
+            close(&mut current);
+            in_word = false;
+        } else {
+            let letter = b.is_ascii_alphanumeric() || b >= 0x80;
+            if letter && !in_word {
+                current += 1;
+            }
+            in_word = letter;
+        }
+        i += 1;
+    }
+    close(&mut current);
+    (total, bare)
 }
 
 /// An SQL statement starts here: an upper-case keyword first.
@@ -138,6 +181,17 @@ mod tests {
     fn queries_are_code_not_keywords() {
         let answer = "WITH stats AS (\nSELECT\nday,\nrevenue,\nAVG(revenue) OVER w AS mean\nFROM daily\n)\nSELECT day\nFROM stats\nWHERE z > 3;\nA day is flagged when revenue sits more than three standard deviations (z > 3) from its trailing mean.";
         assert!(!is_keyword_list(answer));
+    }
+
+    #[test]
+    fn fragments_split_at_list_punctuation_and_sentence_ends() {
+        assert_eq!(fragment_words("a b, c d e f; g"), (7, 3));
+        assert_eq!(
+            fragment_words("one two three four. five six - seven"),
+            (7, 3)
+        );
+        assert_eq!(fragment_words("Node.js and Math.random stay whole"), (7, 0));
+        assert_eq!(fragment_words("x \u{2022} y z"), (3, 3));
     }
 
     #[test]

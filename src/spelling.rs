@@ -128,10 +128,13 @@ pub fn americanize(word: &str, out: &mut String) -> bool {
         out.push_str(WORDS[i].1);
         return true;
     }
-    // Every suffix rule below needs one of these inside the word.
+    // Every suffix rule below starts with one of these pairs, at most eight letters from the end.
     let bytes = word.as_bytes();
-    let has = |pair: &[u8]| bytes.windows(pair.len()).any(|w| w == pair);
-    if !(has(b"is") || has(b"ys") || has(b"our") || has(b"ell")) {
+    let tail = &bytes[bytes.len().saturating_sub(9)..];
+    if !tail
+        .windows(2)
+        .any(|w| matches!(w, b"is" | b"ys" | b"ou" | b"el"))
+    {
         return false;
     }
     // -ise/-ize family: organise, organised, organising, organisation, organiser.
