@@ -579,7 +579,9 @@ impl PatternMatcher {
             .map(|p| p.prefixes.clone())
             .collect::<Option<Vec<Vec<String>>>>()
             .and_then(|all| {
+                // The plain NFA builds fastest; answers are short, so its search speed is plenty.
                 aho_corasick::AhoCorasick::builder()
+                    .kind(Some(aho_corasick::AhoCorasickKind::NoncontiguousNFA))
                     .ascii_case_insensitive(true)
                     .match_kind(aho_corasick::MatchKind::LeftmostFirst)
                     .build(all.concat())
