@@ -32,6 +32,8 @@ pub struct Grader {
     vocabulary: Vocabulary,
     phrases: Vec<PhraseMatcher>,
     patterns: Vec<PatternMatcher>,
+    /// The rubric's total weight, computed once.
+    total_weight: f64,
     /// For each concept, the index of its group.
     group_of: Vec<Option<usize>>,
 }
@@ -100,6 +102,7 @@ impl Grader {
                     .position(|g| g.concepts.contains(&c.id))
             })
             .collect();
+        let total_weight = rubric.total_weight();
         Grader {
             question: QuestionRef {
                 id: question.id.clone(),
@@ -112,6 +115,7 @@ impl Grader {
             phrases,
             patterns,
             group_of,
+            total_weight,
         }
     }
 
@@ -220,7 +224,7 @@ impl Grader {
             .map(|c| c.weight)
             .sum::<f64>()
             + groups.iter().map(|g| g.earned).sum::<f64>();
-        let total = self.rubric.total_weight();
+        let total = self.total_weight;
         let relevant = index.distinct_words();
         let coverage = (earned / (self.rubric.full_marks_at * total)).min(1.0);
         let relevance = (relevant as f64 / RELEVANT_WORDS as f64).min(1.0);
