@@ -41,6 +41,8 @@ pub struct Bank {
     questions: Vec<Question>,
     /// Rubric file name -> (path for messages, TOML text).
     rubrics: BTreeMap<String, (String, String)>,
+    /// Compiled in: its search index was built at compile time too.
+    builtin: bool,
 }
 
 #[derive(Deserialize)]
@@ -73,13 +75,20 @@ impl Bank {
                 )
             })
             .collect();
-        Bank::from_sources(
+        let mut bank = Bank::from_sources(
             "built-in",
             "bank/questions.toml",
             builtin::QUESTIONS,
             rubrics,
         )
-        .expect("the built-in bank is checked by the test suite")
+        .expect("the built-in bank is checked by the test suite");
+        bank.builtin = true;
+        bank
+    }
+
+    /// Whether this is the bank compiled into itdq.
+    pub fn is_builtin(&self) -> bool {
+        self.builtin
     }
 
     /// Reads a bank folder: `DIR/questions.toml` or `DIR/bank/questions.toml`, and rubrics from
@@ -161,6 +170,7 @@ impl Bank {
             questions_path: questions_path.to_string(),
             questions,
             rubrics,
+            builtin: false,
         })
     }
 

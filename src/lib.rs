@@ -41,6 +41,7 @@ mod dictionary;
 pub mod draft;
 pub mod error;
 pub mod grade;
+pub mod index;
 pub mod lint;
 pub mod matcher;
 mod negation;

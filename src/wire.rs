@@ -3,6 +3,7 @@
 
 use serde::Serialize;
 
+use crate::detect::{self, Detection};
 use crate::report::{self, Report};
 
 /// Bumped on any change that could break a consumer.
@@ -13,6 +14,9 @@ pub const SCHEMA_VERSION: u32 = 1;
 pub struct JsonReport<'a> {
     pub schema_version: u32,
     pub question: JsonQuestion<'a>,
+    /// How the question was told from the answer's text; absent when it was given.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub detection: Option<JsonDetection<'a>>,
     pub score: f64,
     pub points: Option<report::Points>,
     pub band: &'static str,
@@ -28,6 +32,46 @@ pub struct JsonQuestion<'a> {
     pub id: &'a str,
     pub section: &'a str,
     pub prompt: &'a str,
+}
+
+/// `detection`: the question detected, how confident, and the runner-up.
+#[derive(Debug, Serialize)]
+pub struct JsonDetection<'a> {
+    pub question: &'a str,
+    pub confidence: f64,
+    pub runner_up: Option<JsonGuess<'a>>,
+    pub method: &'static str,
+}
+
+/// A question detection considered.
+#[derive(Debug, Serialize)]
+pub struct JsonGuess<'a> {
+    pub question: &'a str,
+    pub confidence: f64,
+}
+
+impl<'a> JsonDetection<'a> {
+    /// The wire form of a detection; `None` when it has no candidate.
+    pub fn new(detection: &'a Detection) -> Option<Self> {
+        let best = detection.best()?;
+        Some(JsonDetection {
+            question: &best.question,
+            confidence: best.confidence,
+            runner_up: detection.runner_up().map(|r| JsonGuess {
+                question: &r.question,
+                confidence: r.confidence,
+            }),
+            method: detect::METHOD,
+        })
+    }
+}
+
+impl<'a> JsonReport<'a> {
+    /// Adds how the question was detected.
+    pub fn with_detection(mut self, detection: Option<&'a Detection>) -> Self {
+        self.detection = detection.and_then(JsonDetection::new);
+        self
+    }
 }
 
 #[derive(Debug, Serialize)]
@@ -92,6 +136,7 @@ impl<'a> From<&'a Report> for JsonReport<'a> {
                 section: &r.question.section,
                 prompt: &r.question.prompt,
             },
+            detection: None,
             score: r.score,
             points: r.points,
             band: r.band.as_str(),

@@ -108,8 +108,8 @@ fn shown_paths(paths: &[PathBuf]) -> String {
 }
 
 /// One run of `batch` or `check`, ready to go.
-pub struct Run<'a> {
-    pub engine: &'a Engine<'a>,
+pub struct Run<'a, 'b> {
+    pub engine: &'a Engine<'b>,
     pub inputs: Inputs,
     pub format: BatchFormat,
     pub output: Option<PathBuf>,

@@ -3,18 +3,21 @@
 use std::path::PathBuf;
 
 use anyhow::{Context, bail};
+use itdq::detect::Detector;
 use itdq::reference::{Reference, derive_rubric};
 use itdq::report::{Warning, WarningCode};
-use itdq::{Analyzer, Corpus, Grader, Question};
+use itdq::{Analyzer, Bank, Corpus, Grader, Question};
 
 use super::{BankArgs, EXIT_BELOW, EXIT_OK, Format, input, print, render};
+use GraderSource::{Detected, Owned};
 
 #[derive(Debug, clap::Args)]
 pub struct GradeArgs {
     /// The answer file, or `-` for stdin.
     #[arg(value_name = "FILE")]
     pub file: PathBuf,
-    /// The question the answer addresses (an id of `itdq questions`).
+    /// The question the answer addresses (an id of `itdq questions`). Without it, the question is
+    /// detected from the text, and a text that does not clearly answer one is refused (exit 2).
     #[arg(long = "q", short = 'q', value_name = "ID")]
     pub question: Option<String>,
     /// Grade against a rubric derived from this reference answer instead of the question's rubric.
@@ -37,7 +40,8 @@ pub fn run(args: GradeArgs, color: bool) -> anyhow::Result<u8> {
     let decoded = input::read_answer(&args.file)?;
     let bank = args.bank.load()?;
     let analyzer = Analyzer::new();
-    let grader = match &args.reference {
+    let mut detection = None;
+    let source = match &args.reference {
         Some(path) => {
             let reference = input::read_answer(path)
                 .context("cannot read the reference answer")?
@@ -77,28 +81,41 @@ pub fn run(args: GradeArgs, color: bool) -> anyhow::Result<u8> {
                 source: &source,
                 cohort: &[],
             };
-            Grader::new(
+            Owned(Grader::new(
                 &question,
                 derive_rubric(&derived, &corpus, &analyzer),
                 &analyzer,
-            )
+            ))
         }
-        None => {
-            let id = args.question.as_deref().context(
-                "no question given: pass --q ID (see `itdq questions` for the ids), or --reference REF.txt",
-            )?;
-            let question = bank.question(id)?;
-            let corpus = if bank.derives_rubric(question) {
-                Corpus::build(&analyzer, bank.documents().chain([decoded.text.as_str()]))?
-            } else {
-                Corpus::empty()
-            };
-            Grader::new(
-                question,
-                bank.grading_rubric(question, &corpus, &analyzer, &[])?,
+        None => match args.question.as_deref() {
+            Some(id) => Owned(grader_for(
+                &bank,
+                bank.question(id)?,
+                &decoded.text,
                 &analyzer,
-            )
-        }
+            )?),
+            None => {
+                let detector = Detector::new(&bank)?;
+                let found = detector
+                    .detect(&decoded.text)
+                    .map_err(|e| anyhow::anyhow!("{e}; pass --q ID (see `itdq questions`)"))?;
+                let position = found.best().expect("a confident detection").position;
+                let question = &bank.questions()[position];
+                detection = Some(found);
+                // A rubric file compiles to the same grader either way; a derived rubric is
+                // weighted with the answer in its corpus, as with --q.
+                match detector.grader(position) {
+                    Some(_) if !bank.derives_rubric(question) => Detected(detector, position),
+                    _ => Owned(grader_for(&bank, question, &decoded.text, &analyzer)?),
+                }
+            }
+        },
+    };
+    let grader = match &source {
+        Owned(grader) => grader,
+        Detected(detector, position) => detector
+            .grader(*position)
+            .expect("the detector compiled this grader"),
     };
     let mut report = grader.grade(&decoded.text);
     if let Some(note) = decoded.note {
@@ -111,14 +128,47 @@ pub fn run(args: GradeArgs, color: bool) -> anyhow::Result<u8> {
         );
     }
     let out = match args.format {
-        Format::Human => render::human::report(&report, color),
-        Format::Json => render::json::report(&report)?,
+        Format::Human => {
+            let mut out = detection
+                .as_ref()
+                .map(|d| render::human::detection(d, color))
+                .unwrap_or_default();
+            out.push_str(&render::human::report(&report, color));
+            out
+        }
+        Format::Json => render::json::report(&report, detection.as_ref())?,
     };
     print(&out)?;
     // The process ends here: skip freeing the compiled rubric piece by piece.
-    std::mem::forget(grader);
+    std::mem::forget(source);
     Ok(match args.fail_under {
         Some(bar) if report.score < bar => EXIT_BELOW,
         _ => EXIT_OK,
     })
+}
+
+/// The grader of one answer: compiled for it, or compiled by the detector that found its question.
+enum GraderSource<'b> {
+    Owned(Grader),
+    Detected(Detector<'b>, usize),
+}
+
+/// The grader of `question` for `answer`: its rubric, or one derived from its reference answer
+/// and weighted by the bank and the answer.
+fn grader_for(
+    bank: &Bank,
+    question: &Question,
+    answer: &str,
+    analyzer: &Analyzer,
+) -> anyhow::Result<Grader> {
+    let corpus = if bank.derives_rubric(question) {
+        Corpus::build(analyzer, bank.documents().chain([answer]))?
+    } else {
+        Corpus::empty()
+    };
+    Ok(Grader::new(
+        question,
+        bank.grading_rubric(question, &corpus, analyzer, &[])?,
+        analyzer,
+    ))
 }

@@ -5,9 +5,10 @@ use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
 use itdq::declaration::{Claim, Source};
+use itdq::detect::{Detection, Detector};
 use itdq::report::{Status, Warning, WarningCode};
 use itdq::summary::Summary;
-use itdq::{Analyzer, Bank, Grader, Report};
+use itdq::{Analyzer, Bank, Grader, Question, Report};
 use rayon::prelude::*;
 
 use super::discover;
@@ -51,6 +52,8 @@ pub enum Outcome {
 pub struct Graded {
     pub report: Report,
     pub source: Source,
+    /// How the question was told from the text, when it was.
+    pub detection: Option<Detection>,
     pub verdict: Verdict,
 }
 
@@ -147,6 +150,8 @@ pub struct Engine<'b> {
     policy: Policy,
     /// The question a file answers by a rule from outside (`--q`, a glob of `itdq.toml`).
     given: GivenQuestion<'b>,
+    /// Tells the question of an answer that names none; built when the first such answer comes.
+    detector: OnceLock<Result<Detector<'b>, String>>,
 }
 
 impl std::fmt::Debug for Engine<'_> {
@@ -177,7 +182,27 @@ impl<'b> Engine<'b> {
             graders: bank.questions().iter().map(|_| OnceLock::new()).collect(),
             policy,
             given: Box::new(given),
+            detector: OnceLock::new(),
         }
+    }
+
+    /// The question of an answer that names none, told from its text, with the detection; or why
+    /// it cannot be told.
+    fn detect(&self, text: &str) -> Result<(&'b Question, Detection), String> {
+        let detector = self
+            .detector
+            .get_or_init(|| Detector::new(self.bank).map_err(|e| e.to_string()))
+            .as_ref()
+            .map_err(Clone::clone)?;
+        let detection = detector.detect(text).map_err(|e| {
+            format!(
+                "{e}: add front matter `question: N`, a marker `<!-- itdq: question N -->`, or pass --q"
+            )
+        })?;
+        let best = detection
+            .best()
+            .expect("a confident detection has a best candidate");
+        Ok((&self.bank.questions()[best.position], detection))
     }
 
     fn grader(&self, index: usize) -> Result<&Grader, &str> {
@@ -231,6 +256,7 @@ impl<'b> Engine<'b> {
                 line: part.excerpt.first_line - 1,
             });
             let text = &plan.text[part.range.clone()];
+            let mut detection = None;
             let (question, source) = match &part.claim {
                 Some(claim) => match self.bank.question(&claim.question) {
                     Ok(q) => (q, claim.source),
@@ -244,10 +270,13 @@ impl<'b> Engine<'b> {
                         continue;
                     }
                 },
-                None => match itdq::detect::detect_question(self.bank, text) {
-                    Ok(q) => (q, Source::Detected),
-                    Err(e) => {
-                        rows.push(error(None, section, e.to_string()));
+                None => match self.detect(text) {
+                    Ok((q, found)) => {
+                        detection = Some(found);
+                        (q, Source::Detected)
+                    }
+                    Err(message) => {
+                        rows.push(error(None, section, message));
                         continue;
                     }
                 },
@@ -288,6 +317,7 @@ impl<'b> Engine<'b> {
                 outcome: Outcome::Graded(Box::new(Graded {
                     report,
                     source,
+                    detection,
                     verdict,
                 })),
             });

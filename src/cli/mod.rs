@@ -11,6 +11,7 @@ mod output;
 mod questions;
 mod render;
 mod rubric;
+mod search;
 
 use std::io::Write;
 use std::path::PathBuf;
@@ -57,6 +58,8 @@ pub enum Command {
     Questions(questions::QuestionsArgs),
     /// Show a question and its rubric.
     Show(questions::ShowArgs),
+    /// Rank the questions of the bank by relevance to some words.
+    Search(search::SearchArgs),
     /// Check rubrics (`lint`), or draft one from a reference answer (`draft`).
     Rubric(rubric::RubricArgs),
     /// Grade answers a human has marked and measure how well itdq agrees.
@@ -97,6 +100,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Check(args) => check::run(args, cli.color)?,
         Command::Questions(args) => questions::run_list(args)?,
         Command::Show(args) => questions::run_show(args, color)?,
+        Command::Search(args) => search::run(args, color)?,
         Command::Rubric(args) => rubric::run(args, color)?,
         Command::Calibrate(args) => calibrate::run(args, color)?,
     };

@@ -3,9 +3,23 @@
 use std::fmt::Write as _;
 
 use itdq::Report;
+use itdq::detect::Detection;
 use itdq::report::{Band, ConceptResult, Evidence, Status};
 
 use super::Paint;
+
+/// The line that says which question an answer was detected to address.
+pub fn detection(d: &Detection, color: bool) -> String {
+    let p = Paint(color);
+    match d.best() {
+        Some(best) => format!(
+            "{} (confidence {:.2})\n",
+            p.bold(&format!("Detected question {}", best.question)),
+            best.confidence
+        ),
+        None => String::new(),
+    }
+}
 
 /// Renders a report for a person at a terminal.
 pub fn report(r: &Report, color: bool) -> String {

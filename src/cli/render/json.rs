@@ -4,6 +4,7 @@
 use std::io::Write;
 
 use itdq::Report;
+use itdq::detect::Detection;
 use itdq::summary::Summary;
 use itdq::wire::{JsonReport, SCHEMA_VERSION};
 
@@ -11,9 +12,11 @@ use super::jsonl::JsonRow;
 use super::{RunInfo, Sink};
 use crate::cli::grading::Row;
 
-/// One report as pretty JSON, with a trailing newline.
-pub fn report(report: &Report) -> anyhow::Result<String> {
-    Ok(serde_json::to_string_pretty(&JsonReport::from(report))? + "\n")
+/// One report as pretty JSON, with a trailing newline; with how its question was detected, if it
+/// was.
+pub fn report(report: &Report, detection: Option<&Detection>) -> anyhow::Result<String> {
+    let wire = JsonReport::from(report).with_detection(detection);
+    Ok(serde_json::to_string_pretty(&wire)? + "\n")
 }
 
 /// A batch as one JSON document, `{"schema_version", "results": [...], "summary": {...}}`. The

@@ -70,7 +70,7 @@ impl<'a> From<&'a Row> for JsonRow<'a> {
                         .map(|(id, _)| id.as_str())
                         .collect(),
                 }),
-                report: Some(JsonReport::from(&g.report)),
+                report: Some(JsonReport::from(&g.report).with_detection(g.detection.as_ref())),
                 question_id: None,
                 error: None,
             },
