@@ -153,8 +153,18 @@ fn question_ids_may_be_padded_or_prefixed() {
 }
 
 #[test]
-fn a_missing_question_flag_says_what_to_do() {
+fn without_a_question_flag_the_question_is_detected_or_the_user_is_asked() {
     let out = itdq(&["grade", STRONG]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(
+        stdout(&out).starts_with("Detected question 22"),
+        "{}",
+        stdout(&out)
+    );
+    let out = itdq_stdin(
+        &["grade", "-"],
+        b"Knead the dough for ten minutes, let it rise for an hour, then bake it at 220 degrees until the crust is golden.",
+    );
     assert_eq!(out.status.code(), Some(2));
     assert!(stderr(&out).contains("--q"), "{}", stderr(&out));
 }

@@ -98,7 +98,7 @@ pub fn write<'a>(
 
 /// The files of an index written by [`write`], by name, to embed or copy elsewhere.
 // The build script embeds these; the library only checks them in tests.
-#[cfg_attr(not(test), allow(dead_code))]
+#[allow(dead_code)]
 pub fn files(directory: &RamDirectory) -> tantivy::Result<Vec<(String, Vec<u8>)>> {
     let managed = directory.atomic_read(Path::new(".managed.json"))?;
     let mut names: Vec<String> = serde_json::from_slice(&managed)
