@@ -153,10 +153,15 @@ fn question_ids_may_be_padded_or_prefixed() {
 }
 
 #[test]
-fn a_missing_question_flag_says_what_to_do() {
-    let out = itdq(&["grade", STRONG]);
+fn without_a_question_flag_an_unclear_answer_is_refused_and_says_what_to_do() {
+    let (_dir, path) = temp_file(
+        "holiday.md",
+        b"We spent a week by the sea, swam every morning and ate far too much ice cream.\n",
+    );
+    let out = itdq(&["grade", &path]);
     assert_eq!(out.status.code(), Some(2));
-    assert!(stderr(&out).contains("--q"), "{}", stderr(&out));
+    assert!(stdout(&out).is_empty());
+    assert!(stderr(&out).contains("pass --q"), "{}", stderr(&out));
 }
 
 #[test]

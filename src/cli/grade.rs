@@ -81,19 +81,19 @@ pub fn run(args: GradeArgs, color: bool) -> anyhow::Result<u8> {
                 source: &source,
                 cohort: &[],
             };
-            Owned(Grader::new(
+            Owned(Box::new(Grader::new(
                 &question,
                 derive_rubric(&derived, &corpus, &analyzer),
                 &analyzer,
-            ))
+            )))
         }
         None => match args.question.as_deref() {
-            Some(id) => Owned(grader_for(
+            Some(id) => Owned(Box::new(grader_for(
                 &bank,
                 bank.question(id)?,
                 &decoded.text,
                 &analyzer,
-            )?),
+            )?)),
             None => {
                 let detector = Detector::new(&bank)?;
                 let found = detector
@@ -106,7 +106,12 @@ pub fn run(args: GradeArgs, color: bool) -> anyhow::Result<u8> {
                 // weighted with the answer in its corpus, as with --q.
                 match detector.grader(position) {
                     Some(_) if !bank.derives_rubric(question) => Detected(detector, position),
-                    _ => Owned(grader_for(&bank, question, &decoded.text, &analyzer)?),
+                    _ => Owned(Box::new(grader_for(
+                        &bank,
+                        question,
+                        &decoded.text,
+                        &analyzer,
+                    )?)),
                 }
             }
         },
@@ -149,7 +154,7 @@ pub fn run(args: GradeArgs, color: bool) -> anyhow::Result<u8> {
 
 /// The grader of one answer: compiled for it, or compiled by the detector that found its question.
 enum GraderSource<'b> {
-    Owned(Grader),
+    Owned(Box<Grader>),
     Detected(Detector<'b>, usize),
 }
 
