@@ -1,6 +1,7 @@
 //! `itdq search` and `itdq grade` without `--q`: the real binary, its output and exit codes.
 
-use std::process::{Command, Output};
+use std::io::Write;
+use std::process::{Command, Output, Stdio};
 
 use serde_json::Value;
 
@@ -213,4 +214,34 @@ fn batch_detects_the_question_of_a_file_that_names_none() {
             && error.ends_with("or pass --q"),
         "{error}"
     );
+}
+
+#[test]
+fn a_question_graded_from_its_reference_answer_is_detected_too() {
+    // The calibration bank's "stack" question has a reference answer and no rubric file.
+    let mut child = Command::new(env!("CARGO_BIN_EXE_itdq"))
+        .args([
+            "grade",
+            "-",
+            "--bank",
+            "fixtures/calibrate/bank",
+            "--format",
+            "json",
+        ])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(b"A stack offers push, which puts an element on the top, and pop, which takes the top element off again.\n")
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let v: Value = serde_json::from_str(&stdout(&out)).unwrap();
+    assert_eq!(v["question"]["id"], "stack");
+    assert_eq!(v["detection"]["question"], "stack");
 }
