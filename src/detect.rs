@@ -54,7 +54,8 @@ pub struct Candidate {
     pub position: usize,
     /// The question's id.
     pub question: String,
-    /// 0-1, rounded to two decimals; the confidences of all candidates sum to at most 1.
+    /// 0-1, rounded to two decimals; the confidences of all candidates sum to at most 1 (before
+    /// rounding).
     pub confidence: f64,
     /// BM25 relevance relative to the best-ranked question, 0-1.
     pub relevance: f64,
@@ -65,8 +66,8 @@ pub struct Candidate {
 /// The questions an answer may address, most likely first.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Detection {
-    /// The candidates, by confidence (ties by bank order); empty when the answer shares no word
-    /// with any question.
+    /// The candidates, by confidence (ties by evidence, then bank order); empty when the answer
+    /// shares no word with any question.
     pub candidates: Vec<Candidate>,
 }
 
@@ -173,6 +174,8 @@ impl<'b> Detector<'b> {
             .get_or_init(|| {
                 let question = &self.bank.questions()[position];
                 let rubric = if self.bank.derives_rubric(question) {
+                    // The corpus only weights the derived rubric's terms: should the in-memory
+                    // index fail, an unweighted rubric still tells the topic.
                     let corpus = self.corpus.get_or_init(|| {
                         Corpus::build(&self.analyzer, self.bank.documents())
                             .unwrap_or_else(|_| Corpus::empty())
@@ -192,7 +195,11 @@ impl<'b> Detector<'b> {
     /// enough.
     pub fn rank(&self, text: &str) -> Detection {
         let hits = self.index.search(text, &self.analyzer);
-        let Some(top) = hits.first().map(|h| f64::from(h.score)) else {
+        let Some(top) = hits
+            .first()
+            .map(|h| f64::from(h.score))
+            .filter(|top| *top > 0.0)
+        else {
             return Detection {
                 candidates: Vec::new(),
             };
