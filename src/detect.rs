@@ -54,7 +54,8 @@ pub struct Candidate {
     pub position: usize,
     /// The question's id.
     pub question: String,
-    /// 0-1, rounded to two decimals; the confidences of all candidates sum to at most 1.
+    /// 0-1, rounded to two decimals; the confidences of all candidates sum to at most 1 (before
+    /// rounding).
     pub confidence: f64,
     /// BM25 relevance relative to the best-ranked question, 0-1.
     pub relevance: f64,
@@ -65,8 +66,8 @@ pub struct Candidate {
 /// The questions an answer may address, most likely first.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Detection {
-    /// The candidates, by confidence (ties by bank order); empty when the answer shares no word
-    /// with any question.
+    /// The candidates, by confidence (ties by evidence, then bank order); empty when the answer
+    /// shares no word with any question.
     pub candidates: Vec<Candidate>,
 }
 
@@ -173,6 +174,8 @@ impl<'b> Detector<'b> {
             .get_or_init(|| {
                 let question = &self.bank.questions()[position];
                 let rubric = if self.bank.derives_rubric(question) {
+                    // The corpus only weights the derived rubric's terms: should the in-memory
+                    // index fail, an unweighted rubric still tells the topic.
                     let corpus = self.corpus.get_or_init(|| {
                         Corpus::build(&self.analyzer, self.bank.documents())
                             .unwrap_or_else(|_| Corpus::empty())
@@ -192,7 +195,11 @@ impl<'b> Detector<'b> {
     /// enough.
     pub fn rank(&self, text: &str) -> Detection {
         let hits = self.index.search(text, &self.analyzer);
-        let Some(top) = hits.first().map(|h| f64::from(h.score)) else {
+        let Some(top) = hits
+            .first()
+            .map(|h| f64::from(h.score))
+            .filter(|top| *top > 0.0)
+        else {
             return Detection {
                 candidates: Vec::new(),
             };
@@ -287,4 +294,113 @@ fn topicality(report: &Report) -> f64 {
 /// Two decimals; adding zero turns the -0.0 of an empty float sum into 0.0.
 fn round2(x: f64) -> f64 {
     (x * 100.0).round() / 100.0 + 0.0
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const RETRIES: &str = "When a call to the payment service fails with a timeout or a 503, I \
+        try it again, but each wait doubles (200 ms, 400 ms, 800 ms) up to a ceiling, and I add \
+        a random amount to every wait so that a thousand clients do not all come back at the \
+        same instant. After five attempts I give up and surface the error. Only idempotent \
+        requests are retried, or ones carrying an idempotency key, and a 400 is never retried.";
+
+    const HOLIDAY: &str = "Last summer we drove along the coast, stayed in small guest houses, \
+        swam every morning and ate far too much ice cream. The children loved the beaches.";
+
+    #[test]
+    fn a_clear_answer_is_detected_with_its_runner_up() {
+        let bank = Bank::builtin();
+        let detector = Detector::new(&bank).unwrap();
+        let detection = detector.detect(RETRIES).unwrap();
+        let best = detection.best().unwrap();
+        assert_eq!(best.question, "22");
+        assert!(best.confidence >= CONFIDENCE_THRESHOLD);
+        let runner_up = detection.runner_up().unwrap();
+        assert_ne!(runner_up.question, "22");
+        assert!(runner_up.confidence <= best.confidence);
+        assert_eq!(detect_question(&bank, RETRIES).unwrap().id, "22");
+    }
+
+    #[test]
+    fn confidences_are_shares_that_sum_to_at_most_one() {
+        let bank = Bank::builtin();
+        let detector = Detector::new(&bank).unwrap();
+        for text in [RETRIES, HOLIDAY] {
+            let detection = detector.rank(text);
+            assert!(detection.candidates.len() <= CANDIDATES);
+            let sum: f64 = detection.candidates.iter().map(|c| c.confidence).sum();
+            // Each share is rounded to two decimals on its own.
+            assert!(sum <= 1.0 + 0.005 * CANDIDATES as f64, "{sum}");
+            assert!(
+                detection
+                    .candidates
+                    .windows(2)
+                    .all(|w| w[0].confidence >= w[1].confidence)
+            );
+            for c in &detection.candidates {
+                assert!((0.0..=1.0).contains(&c.confidence), "{c:?}");
+                assert!((0.0..=1.0).contains(&c.relevance), "{c:?}");
+                assert!((0.0..=1.0).contains(&c.topicality), "{c:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn a_text_about_something_else_is_refused_with_the_best_guesses() {
+        let bank = Bank::builtin();
+        let detector = Detector::new(&bank).unwrap();
+        let err = detector.detect(HOLIDAY).unwrap_err();
+        let DetectError::Unsure { best, runner_up } = &err else {
+            panic!("{err}");
+        };
+        let best = best.as_ref().expect("some question shares a word");
+        assert!(best.confidence < CONFIDENCE_THRESHOLD);
+        let message = err.to_string();
+        assert!(
+            message.starts_with(&format!(
+                "cannot tell which question this answers (best guess {} at {:.2}",
+                best.question, best.confidence
+            )),
+            "{message}"
+        );
+        if let Some(r) = runner_up {
+            assert!(
+                message.contains(&format!(", then {} at", r.question)),
+                "{message}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_text_without_words_is_refused() {
+        let bank = Bank::builtin();
+        let err = detect_question(&bank, "  \n the of and ... ").unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "cannot tell which question this answers (it shares no words with any question)"
+        );
+    }
+
+    #[test]
+    fn naming_the_key_terms_only_to_reject_them_is_still_on_topic() {
+        // Negated mentions earn no credit when grading, but they say what the answer is about.
+        let bank = Bank::builtin();
+        let detector = Detector::new(&bank).unwrap();
+        let text = "I would not bother with exponential backoff or jitter when retrying an \
+            HTTP request, and I see no need for a retry limit or idempotency keys: just call \
+            the endpoint again in a loop until it answers, with no timeout.";
+        assert_eq!(detector.detect_question(text).unwrap().id, "22");
+    }
+
+    #[test]
+    fn the_topicality_of_a_report_counts_mentions_by_weight() {
+        let bank = Bank::builtin();
+        let question = bank.question("22").unwrap();
+        let grader = Grader::new(question, bank.rubric(question).unwrap(), &Analyzer::new());
+        assert_eq!(topicality(&grader.grade(HOLIDAY)), 0.0);
+        let t = topicality(&grader.grade(RETRIES));
+        assert!(t > ON_TOPIC && t <= 1.0, "{t}");
+    }
 }

@@ -19,6 +19,10 @@
 //! assert!(report.concepts.iter().any(|c| c.status == Status::Found));
 //! ```
 //!
+//! Without a question to grade against, a [`detect::Detector`] tells it from the answer's text,
+//! ranking the bank with its search index ([`index::BankIndex`]) and confirming with the rubrics,
+//! or refuses when unsure.
+//!
 //! The library does no printing and no I/O beyond reading a bank folder; rendering and exit codes
 //! belong to the `itdq` binary.
 

@@ -166,7 +166,20 @@ fn without_a_question_flag_the_question_is_detected_or_the_user_is_asked() {
         b"Knead the dough for ten minutes, let it rise for an hour, then bake it at 220 degrees until the crust is golden.",
     );
     assert_eq!(out.status.code(), Some(2));
-    assert!(stderr(&out).contains("--q"), "{}", stderr(&out));
+    assert!(stdout(&out).is_empty());
+    assert!(stderr(&out).contains("pass --q"), "{}", stderr(&out));
+}
+
+#[test]
+fn without_a_question_flag_an_unclear_answer_is_refused_and_says_what_to_do() {
+    let (_dir, path) = temp_file(
+        "holiday.md",
+        b"We spent a week by the sea, swam every morning and ate far too much ice cream.\n",
+    );
+    let out = itdq(&["grade", &path]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stdout(&out).is_empty());
+    assert!(stderr(&out).contains("pass --q"), "{}", stderr(&out));
 }
 
 #[test]

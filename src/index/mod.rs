@@ -36,12 +36,6 @@ mod builtin {
     include!(concat!(env!("OUT_DIR"), "/builtin_index.rs"));
 }
 
-/// How much a query word found in each field counts. The rubric's concepts weigh most: they are
-/// what answers talk about. The prompt weighs less, because answers rarely restate the question.
-const PROMPT_BOOST: f32 = 0.6;
-const REFERENCE_BOOST: f32 = 1.0;
-const CONCEPTS_BOOST: f32 = 1.0;
-
 /// Why the index could not be built.
 #[derive(Debug, thiserror::Error)]
 pub enum IndexError {
@@ -65,8 +59,9 @@ pub struct Hit {
 /// The bank's search index. Build it once; it is `Send + Sync`.
 pub struct BankIndex {
     searcher: Searcher,
-    /// (field, boost) of every text field.
-    fields: [(Field, f32); 3],
+    /// The text fields, which count alike: weighing the prompt down or up ranked short queries
+    /// and answers no better.
+    fields: [Field; 3],
     /// Per segment, per document: the position of its question in the bank.
     ordinals: Vec<Vec<usize>>,
     questions: usize,
@@ -143,9 +138,9 @@ impl BankIndex {
         let searcher = reader.searcher();
         let schema = index.schema();
         let fields = [
-            (schema.get_field(documents::PROMPT)?, PROMPT_BOOST),
-            (schema.get_field(documents::REFERENCE)?, REFERENCE_BOOST),
-            (schema.get_field(documents::CONCEPTS)?, CONCEPTS_BOOST),
+            schema.get_field(documents::PROMPT)?,
+            schema.get_field(documents::REFERENCE)?,
+            schema.get_field(documents::CONCEPTS)?,
         ];
         let mut ordinals = Vec::new();
         for segment in searcher.segment_readers() {
@@ -179,14 +174,14 @@ impl BankIndex {
         let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::with_capacity(counts.len() * 3);
         for (stem, count) in &counts {
             let weight = 1.0 + (*count as f32).ln();
-            for (field, boost) in self.fields {
+            for field in self.fields {
                 let term = TermQuery::new(
                     Term::from_field_text(field, stem),
                     IndexRecordOption::WithFreqs,
                 );
                 clauses.push((
                     Occur::Should,
-                    Box::new(BoostQuery::new(Box::new(term), boost * weight)),
+                    Box::new(BoostQuery::new(Box::new(term), weight)),
                 ));
             }
         }
@@ -215,5 +210,159 @@ impl BankIndex {
                 .then(a.question.cmp(&b.question))
         });
         hits
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeMap;
+
+    use super::*;
+
+    fn small_bank() -> Bank {
+        let questions = r#"
+[[question]]
+id = "1"
+prompt = "How do you retry a failed HTTP request?"
+
+[[question]]
+id = "2"
+prompt = "How do you prioritise projects against the budget?"
+reference = "Score each initiative on value, risk and cost, then fund the portfolio in tiers."
+
+[[question]]
+id = "3"
+prompt = "How do you retry a failed HTTP request?"
+"#;
+        let rubric = r#"
+question = "1"
+
+[[concept]]
+id = "backoff"
+label = "Exponential backoff"
+aliases = ["exponential backoff", "double the delay"]
+hint = "Wait longer after each failure."
+
+[[concept]]
+id = "jitter"
+label = "Jitter"
+aliases = ["jitter", "random offset"]
+hint = "Randomise the waits."
+
+[[misconception]]
+id = "forever"
+label = "Retrying forever"
+aliases = ["zanzibar forever"]
+penalty = 10
+explanation = "Unbounded retries overload a struggling server."
+"#;
+        let mut rubrics = BTreeMap::new();
+        rubrics.insert(
+            "q01.toml".to_string(),
+            ("rubrics/q01.toml".to_string(), rubric.to_string()),
+        );
+        Bank::from_sources("test", "questions.toml", questions, rubrics).unwrap()
+    }
+
+    fn ranked(index: &BankIndex, text: &str) -> Vec<usize> {
+        index
+            .search(text, &Analyzer::new())
+            .iter()
+            .map(|h| h.question)
+            .collect()
+    }
+
+    #[test]
+    fn concepts_prompts_and_references_are_all_searchable() {
+        let index = BankIndex::build(&small_bank()).unwrap();
+        // Concept aliases: only question 1 has a rubric.
+        assert_eq!(ranked(&index, "a random offset"), [0]);
+        // A reference answer.
+        assert_eq!(ranked(&index, "fund the portfolio in tiers"), [1]);
+        // Words of no question.
+        assert!(ranked(&index, "sourdough starter").is_empty());
+        assert!(ranked(&index, "").is_empty());
+    }
+
+    #[test]
+    fn query_and_index_meet_on_stems_and_american_spelling() {
+        let index = BankIndex::build(&small_bank()).unwrap();
+        let analyzer = Analyzer::new();
+        let british = index.search("prioritising budgets", &analyzer);
+        let american = index.search("prioritize the budget", &analyzer);
+        assert_eq!(british[0].question, 1);
+        assert_eq!(british, american);
+    }
+
+    #[test]
+    fn misconception_aliases_are_not_indexed() {
+        let index = BankIndex::build(&small_bank()).unwrap();
+        assert!(ranked(&index, "zanzibar").is_empty());
+    }
+
+    #[test]
+    fn equal_scores_rank_in_bank_order() {
+        let index = BankIndex::build(&small_bank()).unwrap();
+        // Questions 1 and 3 share their prompt, and these words are in no other field.
+        let hits = index.search("failed request", &Analyzer::new());
+        let order: Vec<usize> = hits.iter().map(|h| h.question).collect();
+        assert_eq!(order, [0, 2]);
+        assert_eq!(hits[0].score, hits[1].score);
+    }
+
+    #[test]
+    fn the_embedded_index_ranks_exactly_like_one_built_at_run_time() {
+        // The build script indexes the built-in bank with its own reading of the TOML files; any
+        // drift from `BankIndex::build` would show as a different ranking or score here.
+        let bank = Bank::builtin();
+        assert!(
+            !builtin::FILES.is_empty(),
+            "the build script embedded no index"
+        );
+        let embedded = BankIndex::for_bank(&bank).unwrap();
+        let built = BankIndex::build(&bank).unwrap();
+        let analyzer = Analyzer::new();
+        let mut texts: Vec<String> = bank.questions().iter().map(|q| q.prompt.clone()).collect();
+        for question in bank.questions() {
+            texts.extend(
+                bank.rubric(question)
+                    .unwrap()
+                    .samples
+                    .into_iter()
+                    .map(|s| s.text),
+            );
+        }
+        for text in &texts {
+            assert_eq!(
+                embedded.search(text, &analyzer),
+                built.search(text, &analyzer),
+                "{text}"
+            );
+        }
+    }
+
+    #[test]
+    fn every_prompt_finds_its_own_question_first() {
+        let bank = Bank::builtin();
+        let index = BankIndex::for_bank(&bank).unwrap();
+        let analyzer = Analyzer::new();
+        for (i, question) in bank.questions().iter().enumerate() {
+            let hits = index.search(&question.prompt, &analyzer);
+            assert_eq!(hits[0].question, i, "question {}", question.id);
+        }
+    }
+
+    #[test]
+    fn index_files_are_listed_with_their_metadata() {
+        let directory = RamDirectory::create();
+        documents::write(directory.clone(), [QuestionText::default()]).unwrap();
+        let names: Vec<String> = documents::files(&directory)
+            .unwrap()
+            .into_iter()
+            .map(|(name, _)| name)
+            .collect();
+        assert!(names.contains(&"meta.json".to_string()), "{names:?}");
+        assert!(names.contains(&".managed.json".to_string()), "{names:?}");
+        assert!(names.iter().any(|n| n.ends_with(".term")), "{names:?}");
     }
 }
