@@ -12,6 +12,9 @@ use std::path::Path;
 #[path = "src/analyzer.rs"]
 mod analyzer;
 #[allow(dead_code)]
+#[path = "src/dictionary.rs"]
+mod dictionary;
+#[allow(dead_code)]
 #[path = "src/index/documents.rs"]
 mod documents;
 #[allow(dead_code)]
@@ -30,6 +33,8 @@ fn main() {
         "src/analyzer.rs",
         "src/negation.rs",
         "src/spelling.rs",
+        "src/dictionary.rs",
+        "data/english-words.txt",
         "src/index/documents.rs",
     ] {
         println!("cargo:rerun-if-changed={source}");

@@ -5,6 +5,8 @@
 //! [`AmericanSpelling`]; after that each token is stemmed with Snowball English. Byte offsets are
 //! never changed by the filters, so every term points back into the original text.
 
+use std::sync::Arc;
+
 use rust_stemmers::{Algorithm, Stemmer};
 use tantivy::tokenizer::{
     AsciiFoldingFilter, LowerCaser, SimpleTokenizer, Token, TokenFilter, TokenStream, Tokenizer,
@@ -14,6 +16,78 @@ use crate::negation;
 pub use crate::negation::Cue;
 use crate::spelling::AmericanSpelling;
 
+/// A normalised word or a stem: shared, so that copying it costs no allocation. It compares,
+/// orders and hashes as the string it holds.
+#[derive(Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
+pub struct Word(Arc<str>);
+
+impl Word {
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::ops::Deref for Word {
+    type Target = str;
+    fn deref(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::borrow::Borrow<str> for Word {
+    fn borrow(&self) -> &str {
+        &self.0
+    }
+}
+
+impl AsRef<str> for Word {
+    fn as_ref(&self) -> &str {
+        &self.0
+    }
+}
+
+impl PartialEq<str> for Word {
+    fn eq(&self, other: &str) -> bool {
+        &*self.0 == other
+    }
+}
+
+impl PartialEq<&str> for Word {
+    fn eq(&self, other: &&str) -> bool {
+        &*self.0 == *other
+    }
+}
+
+impl std::fmt::Debug for Word {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        std::fmt::Debug::fmt(&*self.0, f)
+    }
+}
+
+impl std::fmt::Display for Word {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl From<&str> for Word {
+    fn from(s: &str) -> Self {
+        Word(s.into())
+    }
+}
+
+impl From<String> for Word {
+    fn from(s: String) -> Self {
+        Word(s.into())
+    }
+}
+
+impl From<Word> for String {
+    fn from(w: Word) -> Self {
+        w.0.to_string()
+    }
+}
+
 /// A word of analysed text.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Term {
@@ -21,15 +95,18 @@ pub struct Term {
     pub start: usize,
     pub end: usize,
     /// Lowercased, ASCII-folded, American-spelled form.
-    pub norm: String,
+    pub norm: Word,
     /// Snowball English stem of `norm`.
-    pub stem: String,
+    pub stem: Word,
     /// Sentence number, from 0. Alias words must stand in one sentence.
     pub sentence: u32,
     /// Written in capitals in the text (KPI, RTO): never matched fuzzily.
     pub acronym: bool,
     /// All digits: never matched fuzzily.
     pub number: bool,
+    /// A correctly spelled English word (as normalised or as written), so no misspelling of a
+    /// rubric word. Only looked up for words that could be one: five or more lowercase letters.
+    pub dictionary: bool,
     /// The negation cue ("not", "without", "no need for", "avoid") whose scope covers this word,
     /// if any. A match that contains its own cue ("no downtime") is not negated by it.
     pub negation: Option<Cue>,
@@ -69,9 +146,12 @@ impl std::fmt::Debug for Analyzer {
 pub(crate) struct RawToken {
     pub start: usize,
     pub end: usize,
-    pub norm: String,
+    pub norm: Word,
+    pub stem: Word,
     pub acronym: bool,
     pub number: bool,
+    pub dictionary: bool,
+    pub stop: bool,
     pub sentence: u32,
     /// A clause boundary (comma, semicolon, "but", sentence end) stands before this token.
     pub clause_start: bool,
@@ -107,7 +187,7 @@ impl Analyzer {
                     .is_some_and(|(a, b)| is_hyphen(&text[a.end..b.start]))
             };
             let in_compound = (i > 0 && hyphenated(i - 1, i)) || hyphenated(i, i + 1);
-            if is_stop_word(&token.norm) && !token.acronym && !in_compound {
+            if token.stop && !token.acronym && !in_compound {
                 continue;
             }
             keep[i] = true;
@@ -116,15 +196,15 @@ impl Analyzer {
             if !keep[i] {
                 continue;
             }
-            let stem = stem_cached(&token.norm);
             terms.push(Term {
                 start: token.start,
                 end: token.end,
                 norm: token.norm,
-                stem,
+                stem: token.stem,
                 sentence: token.sentence,
                 acronym: token.acronym,
                 number: token.number,
+                dictionary: token.dictionary,
                 negation: negated[i],
             });
         }
@@ -136,7 +216,7 @@ impl Analyzer {
     }
 
     /// Stems one already-normalised word the way [`Analyzer::analyze`] does.
-    pub fn stem(&self, norm: &str) -> String {
+    pub fn stem(&self, norm: &str) -> Word {
         stem_cached(norm)
     }
 
@@ -151,58 +231,127 @@ impl Analyzer {
         out
     }
 
+    /// The words of `text` in order, stop words included. Words are split by tantivy's
+    /// `SimpleTokenizer`; each distinct word then goes through the rest of the pipeline once per
+    /// thread ([`analyze_word`]): answers repeat their words, and the filters and the stemmer are
+    /// pure functions of the word as written.
     pub(crate) fn raw_tokens(&self, text: &str) -> Vec<RawToken> {
-        let mut pipeline = Self::pipeline();
-        let mut stream = pipeline.token_stream(text);
+        let mut tokenizer = SimpleTokenizer::default();
+        let mut stream = tokenizer.token_stream(text);
         let mut out: Vec<RawToken> = Vec::with_capacity(text.len() / 5);
         let mut sentence = 0u32;
         let mut prev_end = 0usize;
-        while let Some(token) = stream.next() {
-            let gap = &text[prev_end..token.offset_from];
-            let original = &text[token.offset_from..token.offset_to];
-            let (sentence_break, clause_break) = match out.last() {
-                None => (false, true),
-                Some(prev) if is_abbreviation(&prev.norm) => (false, boundaries(gap, original).1),
-                Some(_) => boundaries(gap, original),
-            };
-            if sentence_break {
-                sentence += 1;
+        WORDS.with_borrow_mut(|cache| {
+            while let Some(token) = stream.next() {
+                let gap = &text[prev_end..token.offset_from];
+                let original = &text[token.offset_from..token.offset_to];
+                let info = match cache.get(original) {
+                    Some(info) => info.clone(),
+                    None => {
+                        let info = analyze_word(original);
+                        if cache.len() >= WORD_CACHE_CAPACITY {
+                            cache.clear();
+                        }
+                        cache.insert(original.into(), info.clone());
+                        info
+                    }
+                };
+                let (sentence_break, clause_break) = match out.last() {
+                    None => (false, true),
+                    Some(prev) if is_abbreviation(&prev.norm) => {
+                        (false, boundaries(gap, original).1)
+                    }
+                    Some(_) => boundaries(gap, original),
+                };
+                if sentence_break {
+                    sentence += 1;
+                }
+                let clause_start =
+                    clause_break || sentence_break || is_clause_conjunction(&info.norm);
+                out.push(RawToken {
+                    start: token.offset_from,
+                    end: token.offset_to,
+                    norm: info.norm,
+                    stem: info.stem,
+                    acronym: info.acronym,
+                    number: info.number,
+                    dictionary: info.dictionary,
+                    stop: info.stop,
+                    sentence,
+                    clause_start,
+                });
+                prev_end = token.offset_to;
             }
-            let clause_start = clause_break || sentence_break || is_clause_conjunction(&token.text);
-            out.push(RawToken {
-                start: token.offset_from,
-                end: token.offset_to,
-                norm: token.text.clone(),
-                acronym: is_acronym(original),
-                number: original.bytes().all(|b| b.is_ascii_digit()),
-                sentence,
-                clause_start,
-            });
-            prev_end = token.offset_to;
-        }
+        });
         out
     }
 }
 
-/// Snowball stemming costs about a microsecond a word, and answers to one question share most of
-/// their words; each thread keeps the stems it has computed (bounded, cleared when full).
-fn stem_cached(norm: &str) -> String {
+/// What the analyzer knows about a word as written, whatever text it stands in.
+#[derive(Clone)]
+struct WordInfo {
+    norm: Word,
+    stem: Word,
+    acronym: bool,
+    number: bool,
+    dictionary: bool,
+    stop: bool,
+}
+
+/// How many words a thread keeps analysed; the cache is cleared when full.
+const WORD_CACHE_CAPACITY: usize = 1 << 16;
+
+thread_local! {
+    /// Words a thread has analysed, by the word as written.
+    static WORDS: std::cell::RefCell<rustc_hash::FxHashMap<Box<str>, WordInfo>> =
+        std::cell::RefCell::new(rustc_hash::FxHashMap::default());
+}
+
+/// Runs one word (a token of `SimpleTokenizer`) through the filters and the stemmer.
+fn analyze_word(original: &str) -> WordInfo {
+    let mut pipeline = Analyzer::pipeline();
+    let mut stream = pipeline.token_stream(original);
+    let mut norm = String::new();
+    while let Some(token) = stream.next() {
+        norm.push_str(&token.text);
+    }
+    let acronym = is_acronym(original);
+    let typo_shaped = !acronym && norm.len() >= 5 && norm.bytes().all(|b| b.is_ascii_lowercase());
+    // The spelling filter may have changed the word ("expertise" -> "expertize"): the word as
+    // written counts too.
+    let dictionary = typo_shaped && {
+        let lower = original.to_ascii_lowercase();
+        crate::dictionary::contains(&norm) || (lower != norm && crate::dictionary::contains(&lower))
+    };
+    WordInfo {
+        stem: stem_cached(&norm),
+        acronym,
+        number: original.bytes().all(|b| b.is_ascii_digit()),
+        dictionary,
+        stop: is_stop_word(&norm),
+        norm: norm.into(),
+    }
+}
+
+/// Snowball stemming costs about a microsecond a word; each thread keeps the stems it has
+/// computed (bounded, cleared when full).
+fn stem_cached(norm: &str) -> Word {
     use rustc_hash::FxHashMap as HashMap;
     use std::cell::RefCell;
     const CAPACITY: usize = 1 << 16;
     thread_local! {
-        static STEMS: RefCell<HashMap<String, String>> = RefCell::new(HashMap::default());
+        static STEMS: RefCell<HashMap<Box<str>, Word>> = RefCell::new(HashMap::default());
         static STEMMER: Stemmer = Stemmer::create(Algorithm::English);
     }
     STEMS.with_borrow_mut(|stems| {
         if let Some(stem) = stems.get(norm) {
             return stem.clone();
         }
-        let stem = STEMMER.with(|s| s.stem(norm).into_owned());
+        let stem: Word = STEMMER.with(|s| s.stem(norm).into_owned()).into();
         if stems.len() >= CAPACITY {
             stems.clear();
         }
-        stems.insert(norm.to_string(), stem.clone());
+        stems.insert(norm.into(), stem.clone());
         stem
     })
 }
@@ -474,7 +623,7 @@ mod tests {
             .analyze(text)
             .terms
             .into_iter()
-            .map(|t| t.stem)
+            .map(|t| t.stem.into())
             .collect()
     }
 
@@ -572,7 +721,7 @@ mod tests {
                 .analyze(text)
                 .terms
                 .into_iter()
-                .map(|t| t.norm)
+                .map(|t| t.norm.into())
                 .collect()
         };
         assert_eq!(norms("an opt-in flag"), ["opt", "in", "flag"]);

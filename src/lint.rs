@@ -214,7 +214,7 @@ pub fn lint_loaded(rubric: &Rubric, analyzer: &Analyzer) -> Vec<Diagnostic> {
                 .analyze(&alias.text)
                 .terms
                 .into_iter()
-                .map(|t| t.stem)
+                .map(|t| t.stem.into())
                 .collect();
             if stems.is_empty() {
                 out.push(Diagnostic::warning(

@@ -8,8 +8,7 @@
 
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
-use crate::analyzer::{Analysis, Analyzer, Term};
-use crate::dictionary;
+use crate::analyzer::{Analysis, Analyzer, Term, Word};
 use crate::report::MatchKind;
 use crate::text::NormalizedText;
 
@@ -47,8 +46,8 @@ pub trait Matcher: Send + Sync {
 /// A word of the vocabulary: a stem, with the form an alias wrote it in.
 #[derive(Clone, Debug)]
 struct VocabWord {
-    stem: String,
-    norm: String,
+    stem: Word,
+    norm: Word,
     letters: [u8; 26],
     stem_letters: [u8; 26],
 }
@@ -57,7 +56,7 @@ struct VocabWord {
 #[derive(Clone, Debug, Default)]
 pub struct Vocabulary {
     words: Vec<VocabWord>,
-    by_stem: HashMap<String, u32>,
+    by_stem: HashMap<Word, u32>,
     /// First letter -> words that may be matched fuzzily.
     by_initial: HashMap<char, Vec<u32>>,
     /// Hashes of the proper prefixes of long words: an answer word with such a hash may be the
@@ -246,8 +245,8 @@ impl<'a> AnswerIndex<'a> {
                     hit: WordHit::Joined,
                 });
             } else if typo_shaped(term)
+                && !term.dictionary
                 && let Some((word, distance)) = vocabulary.closest(term)
-                && !is_english_word(term, text)
             {
                 occurrences.push(Occurrence {
                     word,
@@ -322,18 +321,6 @@ fn typo_shaped(term: &Term) -> bool {
     !term.acronym && term.norm.len() >= 5 && term.norm.bytes().all(|b| b.is_ascii_lowercase())
 }
 
-/// A correctly spelled English word is no typo, however close it is to a rubric word. Asked
-/// last, only of words that are close to one.
-fn is_english_word(term: &Term, text: &str) -> bool {
-    if dictionary::contains(&term.norm) {
-        return true;
-    }
-    // The spelling filter may have changed the word ("expertise" -> "expertize"): look up the
-    // word as written too.
-    let original = text[term.start..term.end].to_ascii_lowercase();
-    original != term.norm && dictionary::contains(&original)
-}
-
 /// Whether two words separated by `gap` may be one compound: adjacent, or split by one space or
 /// one hyphen-like character ("back off", "back-off", "blue/green").
 fn joinable(gap: &str) -> bool {
@@ -351,7 +338,7 @@ fn joinable(gap: &str) -> bool {
 #[derive(Clone, Debug)]
 struct AliasWord {
     word: u32,
-    norm: String,
+    norm: Word,
 }
 
 /// An alias compiled to vocabulary words; matches the words in order (or any order) within a
@@ -406,10 +393,11 @@ impl PhraseMatcher {
                 start: a.start,
                 end: b.end,
                 stem,
-                norm,
+                norm: norm.into(),
                 sentence: 0,
                 acronym: false,
                 number: false,
+                dictionary: false,
                 negation: None,
             };
             let mut variant = variants[0].clone();

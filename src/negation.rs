@@ -304,7 +304,7 @@ mod tests {
             .terms
             .into_iter()
             .filter(|t| t.negation.is_some_and(|cue| cue.strong))
-            .map(|t| t.norm)
+            .map(|t| t.norm.into())
             .collect()
     }
 

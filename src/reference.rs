@@ -14,7 +14,7 @@
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 
-use crate::analyzer::{Analyzer, Term};
+use crate::analyzer::{Analyzer, Term, Word};
 use crate::corpus::Corpus;
 use crate::error::Location;
 use crate::negation;
@@ -95,7 +95,7 @@ pub fn derive_rubric_with(
         .analyze(reference.prompt)
         .terms
         .into_iter()
-        .map(|t| t.stem)
+        .map(|t| t.stem.into())
         .collect();
     // "no", "not", "without" are content words to the analyzer, but no concept by themselves.
     let terms: Vec<&Term> = analysis
@@ -271,7 +271,7 @@ struct CohortTerm {
 fn cohort_terms(
     answers: &[&str],
     analyzer: &Analyzer,
-    taken: &HashSet<String>,
+    taken: &HashSet<Word>,
     min_share: f64,
 ) -> Vec<CohortTerm> {
     let n = answers.len() as f64;
@@ -287,9 +287,9 @@ fn cohort_terms(
             {
                 continue;
             }
-            let entry = usage.entry(t.stem).or_default();
+            let entry = usage.entry(t.stem.into()).or_default();
             entry.0 += 1;
-            *entry.1.entry(t.norm).or_default() += 1;
+            *entry.1.entry(t.norm.into()).or_default() += 1;
         }
     }
     usage

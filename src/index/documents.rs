@@ -137,7 +137,7 @@ impl Tokenizer for StemTokenizer {
                 offset_from: term.start,
                 offset_to: term.end,
                 position,
-                text: term.stem,
+                text: term.stem.into(),
                 position_length: 1,
             })
             .collect();

@@ -166,7 +166,7 @@ impl BankIndex {
         // count, so one word said ten times cannot outweigh ten different words.
         let mut counts: BTreeMap<String, u32> = BTreeMap::new();
         for term in analyzer.analyze(text).terms {
-            *counts.entry(term.stem).or_default() += 1;
+            *counts.entry(term.stem.into()).or_default() += 1;
         }
         if counts.is_empty() {
             return Vec::new();
