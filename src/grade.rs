@@ -3,7 +3,7 @@
 use crate::analyzer::Analyzer;
 use crate::bank::Question;
 use crate::matcher::{
-    AnswerIndex, Match, Matcher, PatternMatcher, PhraseMatcher, Target, Vocabulary,
+    AnswerIndex, Match, Matcher, PatternMatcher, PatternSet, PhraseMatcher, Target, Vocabulary,
 };
 use crate::report::{
     Band, ConceptResult, Evidence, GroupResult, MisconceptionResult, Points, QuestionRef, Report,
@@ -31,7 +31,7 @@ pub struct Grader {
     analyzer: Analyzer,
     vocabulary: Vocabulary,
     phrases: Vec<PhraseMatcher>,
-    patterns: Vec<PatternMatcher>,
+    patterns: PatternSet,
     /// The rubric's total weight, computed once.
     total_weight: f64,
     /// For each concept, the index of its group.
@@ -113,7 +113,7 @@ impl Grader {
             analyzer: *analyzer,
             vocabulary,
             phrases,
-            patterns,
+            patterns: PatternSet::new(patterns),
             group_of,
             total_weight,
         }
@@ -137,9 +137,7 @@ impl Grader {
         for matcher in &self.phrases {
             matcher.find(&index, &mut matches);
         }
-        for matcher in &self.patterns {
-            matcher.find(&index, &mut matches);
-        }
+        self.patterns.find(&index, &mut matches);
         let lines = LineIndex::new(text);
         let mut per_concept: Vec<Vec<Match>> = vec![Vec::new(); self.rubric.concepts.len()];
         let mut per_misconception: Vec<Vec<Match>> =

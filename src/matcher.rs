@@ -548,20 +548,21 @@ impl Matcher for PhraseMatcher {
     }
 }
 
-/// A regex pattern over the normalized answer, compiled on first use.
+/// The regex patterns of one concept or misconception, over the normalized answer, compiled on
+/// first use.
 ///
 /// Compiling a regex costs far more than grading an answer, so a pattern is compiled only once an
 /// answer contains one of the literals every match must start with ("math.random(" for
-/// `Math\.random\(\)`); most answers never pay for most patterns.
+/// `Math\.random\(\)`); most answers never pay for most patterns. A [`PatternSet`] finds those
+/// literals for all the patterns of a rubric in one pass.
 #[derive(Debug)]
 pub struct PatternMatcher {
     target: Target,
     /// The patterns, for evidence, and joined with " | " for display.
     sources: Vec<std::sync::Arc<str>>,
     source: String,
-    /// The literals one of which every match starts with, found in one pass (ASCII case
-    /// ignored); `None` when unknown.
-    prefixes: Option<aho_corasick::AhoCorasick>,
+    /// The literals (lowercase ASCII) one of which every match starts with; `None` when unknown.
+    prefixes: Option<Vec<String>>,
     regex: std::sync::OnceLock<Option<crate::rubric::PatternRegex>>,
 }
 
@@ -579,15 +580,7 @@ impl PatternMatcher {
             .iter()
             .map(|p| p.prefixes.clone())
             .collect::<Option<Vec<Vec<String>>>>()
-            .and_then(|all| {
-                // A contiguous NFA builds far faster than a DFA and searches nearly as fast.
-                aho_corasick::AhoCorasick::builder()
-                    .kind(Some(aho_corasick::AhoCorasickKind::ContiguousNFA))
-                    .ascii_case_insensitive(true)
-                    .match_kind(aho_corasick::MatchKind::LeftmostFirst)
-                    .build(all.concat())
-                    .ok()
-            });
+            .map(|all| all.concat());
         PatternMatcher {
             target,
             source,
@@ -597,11 +590,54 @@ impl PatternMatcher {
         }
     }
 
-    /// Where a match could start at the earliest, or `None` when it cannot match at all.
-    fn earliest_start(&self, text: &str) -> Option<usize> {
-        match &self.prefixes {
-            None => Some(0),
-            Some(prefixes) => prefixes.find(text).map(|m| m.start()),
+    /// The compiled regex. A pattern that parsed but does not compile (over the size limit)
+    /// matches nothing; `itdq rubric lint` reports it.
+    fn regex(&self) -> Option<&crate::rubric::PatternRegex> {
+        self.regex
+            .get_or_init(|| {
+                let sources: Vec<&str> = self.sources.iter().map(|s| &**s).collect();
+                crate::rubric::compile_patterns(&sources).ok()
+            })
+            .as_ref()
+    }
+
+    fn push(&self, index: &AnswerIndex<'_>, m: regex_automata::Match, out: &mut Vec<Match>) {
+        let normalized = index.normalized();
+        let (start, end) = normalized.original_range(m.start(), m.end(), index.text);
+        let terms = &index.analysis.terms;
+        let first = terms.partition_point(|t| t.end <= start);
+        let last = terms.partition_point(|t| t.start < end);
+        let negated = last > first && index.negated(first..last, self.target);
+        out.push(Match {
+            target: self.target,
+            start,
+            end,
+            how: MatchKind::Pattern,
+            matched: self.sources[m.pattern().as_usize()].clone(),
+            negated,
+        });
+    }
+
+    /// The matches that start at some of `candidates` (sorted byte offsets in the normalized
+    /// text, a superset of where matches can start): the same as a search of the whole text,
+    /// leftmost first and not overlapping, but each search is anchored and short.
+    fn find_at(&self, index: &AnswerIndex<'_>, candidates: &[usize], out: &mut Vec<Match>) {
+        let Some(regex) = self.regex() else {
+            return;
+        };
+        let text = index.normalized().text.as_str();
+        let mut from = 0;
+        for &at in candidates {
+            if at < from {
+                continue;
+            }
+            let input = regex_automata::Input::new(text)
+                .range(at..)
+                .anchored(regex_automata::Anchored::Yes);
+            if let Some(m) = regex.search(&input) {
+                from = m.end().max(at + 1);
+                self.push(index, m, out);
+            }
         }
     }
 }
@@ -615,34 +651,99 @@ impl Matcher for PatternMatcher {
         &self.source
     }
 
+    /// Searches the whole normalized answer.
     fn find(&self, index: &AnswerIndex<'_>, out: &mut Vec<Match>) {
-        let normalized = index.normalized();
-        let Some(from) = self.earliest_start(&normalized.text) else {
+        let Some(regex) = self.regex() else {
             return;
         };
-        // A pattern that parsed but does not compile (over the size limit) matches nothing;
-        // `itdq rubric lint` reports it.
-        let Some(regex) = self.regex.get_or_init(|| {
-            let sources: Vec<&str> = self.sources.iter().map(|s| &**s).collect();
-            crate::rubric::compile_patterns(&sources).ok()
-        }) else {
-            return;
+        for m in regex.find_iter(index.normalized().text.as_str()) {
+            self.push(index, m, out);
+        }
+    }
+}
+
+/// All the pattern matchers of a rubric, with one automaton over the literals their matches
+/// start with: one pass over an answer tells which matchers can match at all, and where.
+#[derive(Debug)]
+pub struct PatternSet {
+    matchers: Vec<PatternMatcher>,
+    /// Every literal prefix of every matcher that has them (ASCII case ignored); `None` when no
+    /// matcher has any.
+    prefixes: Option<aho_corasick::AhoCorasick>,
+    /// For each literal of `prefixes`, the matcher it belongs to.
+    owner: Vec<u32>,
+}
+
+impl PatternSet {
+    pub fn new(matchers: Vec<PatternMatcher>) -> Self {
+        let mut literals: Vec<&str> = Vec::new();
+        let mut owner = Vec::new();
+        for (i, m) in matchers.iter().enumerate() {
+            for literal in m.prefixes.iter().flatten() {
+                literals.push(literal);
+                owner.push(i as u32);
+            }
+        }
+        let prefixes = if literals.is_empty() {
+            None
+        } else {
+            // Overlapping search needs standard match semantics; a contiguous NFA builds far
+            // faster than a DFA and searches nearly as fast.
+            aho_corasick::AhoCorasick::builder()
+                .kind(Some(aho_corasick::AhoCorasickKind::ContiguousNFA))
+                .ascii_case_insensitive(true)
+                .match_kind(aho_corasick::MatchKind::Standard)
+                .build(&literals)
+                .ok()
         };
-        let input = regex_automata::Input::new(normalized.text.as_str()).range(from..);
-        for m in regex.find_iter(input) {
-            let (start, end) = normalized.original_range(m.start(), m.end(), index.text);
-            let terms = &index.analysis.terms;
-            let first = terms.partition_point(|t| t.end <= start);
-            let last = terms.partition_point(|t| t.start < end);
-            let negated = last > first && index.negated(first..last, self.target);
-            out.push(Match {
-                target: self.target,
-                start,
-                end,
-                how: MatchKind::Pattern,
-                matched: self.sources[m.pattern().as_usize()].clone(),
-                negated,
-            });
+        // Should the automaton fail to build, every matcher searches the whole answer.
+        let owner = if prefixes.is_some() {
+            owner
+        } else {
+            Vec::new()
+        };
+        PatternSet {
+            matchers,
+            prefixes,
+            owner,
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.matchers.is_empty()
+    }
+
+    /// Appends every match of every pattern in `answer` to `out`.
+    pub fn find(&self, index: &AnswerIndex<'_>, out: &mut Vec<Match>) {
+        if self.matchers.is_empty() {
+            return;
+        }
+        let text = index.normalized().text.as_str();
+        // (matcher, offset) of every literal occurrence.
+        let mut candidates: Vec<(u32, usize)> = Vec::new();
+        if let Some(prefixes) = &self.prefixes {
+            candidates.extend(
+                prefixes
+                    .find_overlapping_iter(text)
+                    .map(|m| (self.owner[m.pattern().as_usize()], m.start())),
+            );
+            candidates.sort_unstable();
+            candidates.dedup();
+        }
+        let mut offsets = Vec::new();
+        for (i, matcher) in self.matchers.iter().enumerate() {
+            if matcher.prefixes.is_none() || self.prefixes.is_none() {
+                matcher.find(index, out);
+                continue;
+            }
+            let from = candidates.partition_point(|&(m, _)| m < i as u32);
+            let to = candidates.partition_point(|&(m, _)| m <= i as u32);
+            if from == to {
+                continue;
+            }
+            offsets.clear();
+            offsets.extend(candidates[from..to].iter().map(|&(_, at)| at));
+            matcher.find_at(index, &offsets, out);
         }
     }
 }
@@ -834,5 +935,67 @@ mod tests {
         matcher.find(&index, &mut out);
         assert_eq!(out.len(), 1);
         assert_eq!(&answer[out[0].start..out[0].end], "O(V\u{00A0}+ E)");
+    }
+
+    #[test]
+    fn a_pattern_set_finds_what_searching_each_pattern_over_the_whole_text_finds() {
+        let analyzer = Analyzer::new();
+        let rubric = crate::rubric::Rubric::from_toml(
+            "r.toml",
+            r#"question = "22"
+[[concept]]
+id = "power"
+label = "Doubling"
+patterns = ['2\s*\*\*\s*\w+', '\*\s*2\s*\*\*', 'Math\.pow\(\s*2']
+[[concept]]
+id = "random"
+label = "Randomness"
+patterns = ['Math\.random\(\)', 'random']
+[[concept]]
+id = "big-o"
+label = "Complexity"
+patterns = ['[OΘθ]\(\s*\|?[VN]\|?\s*\)']
+[[concept]]
+id = "stack"
+label = "Stack"
+patterns = ['\bon_?stack\b', '\bstack\b']
+"#,
+        )
+        .unwrap();
+        let matchers = || -> Vec<PatternMatcher> {
+            rubric
+                .concepts
+                .iter()
+                .enumerate()
+                .map(|(i, c)| PatternMatcher::new(Target::Concept(i), &c.patterns))
+                .collect()
+        };
+        let set = PatternSet::new(matchers());
+        let key = |m: &Match| (m.target, m.start, m.end, m.matched.to_string());
+        for answer in [
+            "delay = base * 2 ** attempt + Math.random() * 100; MATH.POW(2, n) and 2**k",
+            "Runs in Θ(N) or \u{201C}O(|V|)\u{201D}; keep an onstack set, an on_stack flag, a stack.",
+            "random randomness Math.random() math.random() *2** 2 ** x",
+            "nothing to see here",
+            "",
+        ] {
+            let analysis = analyzer.analyze(answer);
+            let index = AnswerIndex::new(answer, &analysis, &Vocabulary::default(), &analyzer);
+            let mut expected = Vec::new();
+            for m in matchers() {
+                m.find(&index, &mut expected);
+            }
+            let mut actual = Vec::new();
+            set.find(&index, &mut actual);
+            let mut expected: Vec<_> = expected.iter().map(key).collect();
+            let mut actual: Vec<_> = actual.iter().map(key).collect();
+            expected.sort();
+            actual.sort();
+            assert_eq!(actual, expected, "{answer}");
+            assert!(
+                answer.len() < 20 || expected.len() >= 3,
+                "{answer}: {expected:?}"
+            );
+        }
     }
 }
