@@ -1,16 +1,77 @@
 //! Grades one answer many times: a target for profilers (`valgrind --tool=callgrind`).
 //! Usage: cargo run --release --example grade_loop -- FILE QUESTION [TIMES]
+//!        cargo run --release --example grade_loop -- --samples [TIMES]
+//! The second form grades the first (strong) sample of every built-in rubric and prints the time
+//! per grade and per word for each, slowest first.
 
 fn main() {
     let args: Vec<String> = std::env::args().collect();
+    let bank = itdq::Bank::builtin();
+    let analyzer = itdq::Analyzer::new();
+    if args.get(1).map(String::as_str) == Some("--round-robin") {
+        // Every question's strong sample in turn, as a batch of mixed questions grades them.
+        let rounds: u32 = args.get(2).map_or(100, |n| n.parse().expect("a count"));
+        let graders: Vec<(itdq::Grader, String)> = bank
+            .questions()
+            .iter()
+            .map(|q| {
+                let rubric = bank.rubric(q).expect("a rubric");
+                let text = rubric.samples[0].text.clone();
+                let grader = itdq::Grader::new(q, rubric, &analyzer);
+                grader.grade(&text);
+                (grader, text)
+            })
+            .collect();
+        let start = std::time::Instant::now();
+        for _ in 0..rounds {
+            for (grader, text) in &graders {
+                std::hint::black_box(grader.grade(std::hint::black_box(text)));
+            }
+        }
+        let per = start.elapsed() / (rounds * graders.len() as u32);
+        println!(
+            "round robin over {} questions: {per:.1?} per answer",
+            graders.len()
+        );
+        return;
+    }
+    if args.get(1).map(String::as_str) == Some("--samples") {
+        let times: u32 = args.get(2).map_or(200, |n| n.parse().expect("a count"));
+        let mut rows = Vec::new();
+        for question in bank.questions() {
+            let rubric = bank.rubric(question).expect("a rubric");
+            let text = rubric.samples[0].text.clone();
+            let grader = itdq::Grader::new(question, rubric, &analyzer);
+            grader.grade(&text);
+            let start = std::time::Instant::now();
+            for _ in 0..times {
+                std::hint::black_box(grader.grade(std::hint::black_box(&text)));
+            }
+            let per = start.elapsed() / times;
+            let words = text.split_whitespace().count();
+            rows.push((per, words, question.id.clone()));
+        }
+        rows.sort_by(|a, b| b.0.cmp(&a.0));
+        for (per, words, id) in &rows {
+            let ns_per_word = per.as_nanos() as f64 / *words as f64;
+            println!("q{id:>3}  {words:>4} words  {per:>10.1?}  {ns_per_word:>6.0} ns/word");
+        }
+        let total: std::time::Duration = rows.iter().map(|r| r.0).sum();
+        let words: usize = rows.iter().map(|r| r.1).sum();
+        println!(
+            "mean {:.1?} per answer of {} words on average",
+            total / rows.len() as u32,
+            words / rows.len()
+        );
+        return;
+    }
     let (file, id) = (&args[1], &args[2]);
     let times: usize = args.get(3).map_or(1000, |n| n.parse().expect("a count"));
-    let bank = itdq::Bank::builtin();
     let question = bank.question(id).expect("a question id");
     let grader = itdq::Grader::new(
         question,
         bank.rubric(question).expect("a rubric"),
-        &itdq::Analyzer::new(),
+        &analyzer,
     );
     let text = std::fs::read_to_string(file).expect("an answer file");
     let mut total = 0.0;

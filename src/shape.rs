@@ -34,7 +34,8 @@ pub fn is_keyword_list(text: &str) -> bool {
             in_query = false;
             continue;
         }
-        let words = count_words(trimmed);
+        // Only "fewer than PROSE_LINE_WORDS" matters: stop counting there.
+        let words = count_words(trimmed, PROSE_LINE_WORDS);
         if starts_query(trimmed) {
             in_query = true;
         }
@@ -53,19 +54,52 @@ pub fn is_keyword_list(text: &str) -> bool {
     total >= MIN_WORDS && bare as f64 >= BARE_SHARE * total as f64
 }
 
-/// Words in `s`: runs of letters and digits (any non-ASCII byte counts as a letter).
-fn count_words(s: &str) -> usize {
+/// Words in `s`: runs of letters and digits (any non-ASCII byte counts as a letter), counted up
+/// to `limit`.
+fn count_words(s: &str, limit: usize) -> usize {
     let mut count = 0;
     let mut in_word = false;
     for &b in s.as_bytes() {
         let letter = b.is_ascii_alphanumeric() || b >= 0x80;
         if letter && !in_word {
             count += 1;
+            if count >= limit {
+                break;
+            }
         }
         in_word = letter;
     }
     count
 }
+
+const OTHER: u8 = 0;
+const LETTER: u8 = 1;
+const SEPARATOR: u8 = 2;
+const DOT_OR_DASH: u8 = 3;
+const BULLET_LEAD: u8 = 4;
+
+/// The class of each byte for [`fragment_words`]: letters and digits (any non-ASCII byte counts
+/// as a letter), the separators `,` `;` `|` `/`, `.` and `-` (separators between spaces), and the
+/// first byte of U+2022 BULLET.
+const BYTE_CLASS: [u8; 256] = {
+    let mut table = [OTHER; 256];
+    let mut i = 0;
+    while i < 256 {
+        let b = i as u8;
+        if b.is_ascii_alphanumeric() || b >= 0x80 {
+            table[i] = LETTER;
+        }
+        i += 1;
+    }
+    table[b',' as usize] = SEPARATOR;
+    table[b';' as usize] = SEPARATOR;
+    table[b'|' as usize] = SEPARATOR;
+    table[b'/' as usize] = SEPARATOR;
+    table[b'.' as usize] = DOT_OR_DASH;
+    table[b'-' as usize] = DOT_OR_DASH;
+    table[0xE2] = BULLET_LEAD;
+    table
+};
 
 /// Words of a line, and how many of them sit in bare fragments of at most
 /// [`BARE_FRAGMENT_WORDS`] words. Fragments end at `,` `;` `|` `/` `•`, at ". " and at " - ".
@@ -84,29 +118,38 @@ fn fragment_words(line: &str) -> (usize, usize) {
     let mut i = 0;
     while i < bytes.len() {
         let b = bytes[i];
-        let boundary = match b {
-            b',' | b';' | b'|' | b'/' => true,
-            b'.' | b'-' => {
+        match BYTE_CLASS[b as usize] {
+            LETTER => {
+                if !in_word {
+                    current += 1;
+                    in_word = true;
+                }
+            }
+            SEPARATOR => {
+                close(&mut current);
+                in_word = false;
+            }
+            DOT_OR_DASH => {
                 let before = i == 0 || bytes[i - 1] == b' ' || b == b'.';
                 let after = bytes.get(i + 1) == Some(&b' ');
-                before && after
+                if before && after {
+                    close(&mut current);
+                }
+                in_word = false;
             }
-            // U+2022 BULLET
-            0xE2 if bytes.get(i + 1) == Some(&0x80) && bytes.get(i + 2) == Some(&0xA2) => {
-                i += 2;
-                true
+            // U+2022 BULLET ends a fragment; any other character that starts with 0xE2 is a
+            // letter, like all non-ASCII bytes.
+            BULLET_LEAD => {
+                if bytes.get(i + 1) == Some(&0x80) && bytes.get(i + 2) == Some(&0xA2) {
+                    i += 2;
+                    close(&mut current);
+                    in_word = false;
+                } else if !in_word {
+                    current += 1;
+                    in_word = true;
+                }
             }
-            _ => false,
-        };
-        if boundary {
-            close(&mut current);
-            in_word = false;
-        } else {
-            let letter = b.is_ascii_alphanumeric() || b >= 0x80;
-            if letter && !in_word {
-                current += 1;
-            }
-            in_word = letter;
+            _ => in_word = false,
         }
         i += 1;
     }
