@@ -3,7 +3,7 @@
 use crate::analyzer::Analyzer;
 use crate::bank::Question;
 use crate::matcher::{
-    AnswerIndex, Match, Matcher, PatternMatcher, PatternSet, PhraseMatcher, Target, Vocabulary,
+    AnswerIndex, Match, PatternMatcher, PatternSet, PhraseMatcher, PhraseSet, Target, Vocabulary,
 };
 use crate::report::{
     Band, ConceptResult, Evidence, GroupResult, MisconceptionResult, Points, QuestionRef, Report,
@@ -30,7 +30,7 @@ pub struct Grader {
     rubric: Rubric,
     analyzer: Analyzer,
     vocabulary: Vocabulary,
-    phrases: Vec<PhraseMatcher>,
+    phrases: PhraseSet,
     patterns: PatternSet,
     /// The rubric's total weight, computed once.
     total_weight: f64,
@@ -112,7 +112,7 @@ impl Grader {
             rubric,
             analyzer: *analyzer,
             vocabulary,
-            phrases,
+            phrases: PhraseSet::new(phrases),
             patterns: PatternSet::new(patterns),
             group_of,
             total_weight,
@@ -134,9 +134,7 @@ impl Grader {
         let analysis = self.analyzer.analyze(text);
         let index = AnswerIndex::new(text, &analysis, &self.vocabulary, &self.analyzer);
         let mut matches = Vec::new();
-        for matcher in &self.phrases {
-            matcher.find(&index, &mut matches);
-        }
+        self.phrases.find(&index, &mut matches);
         self.patterns.find(&index, &mut matches);
         let lines = LineIndex::new(text);
         let mut per_concept: Vec<Vec<Match>> = vec![Vec::new(); self.rubric.concepts.len()];

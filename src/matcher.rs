@@ -291,6 +291,13 @@ impl<'a> AnswerIndex<'a> {
         count
     }
 
+    /// Whether vocabulary word `word` occurs in the answer.
+    fn occurs(&self, word: u32) -> bool {
+        self.ranges
+            .get(word as usize)
+            .is_some_and(|&(from, to)| from < to)
+    }
+
     fn of_word(&self, word: u32) -> &[Occurrence] {
         let (from, to) = self.ranges.get(word as usize).copied().unwrap_or((0, 0));
         &self.occurrences[from as usize..to as usize]
@@ -543,6 +550,54 @@ impl Matcher for PhraseMatcher {
                 self.find_any_order(index, words, out);
             } else {
                 self.find_in_order(index, words, out);
+            }
+        }
+    }
+}
+
+/// All the phrase matchers of a rubric, with the words of each of their variants laid out in one
+/// array: a matcher runs only when every word of one of its variants occurs in the answer, which
+/// one pass over that array tells without touching the matchers themselves.
+#[derive(Clone, Debug, Default)]
+pub struct PhraseSet {
+    matchers: Vec<PhraseMatcher>,
+    /// The vocabulary words of every variant of every matcher, one after another.
+    words: Vec<u32>,
+    /// For each variant: its matcher, and its slice of `words`. In matcher order.
+    variants: Vec<(u32, u32, u32)>,
+}
+
+impl PhraseSet {
+    pub fn new(matchers: Vec<PhraseMatcher>) -> Self {
+        let mut words = Vec::new();
+        let mut variants = Vec::new();
+        for (i, m) in matchers.iter().enumerate() {
+            for variant in &m.variants {
+                let start = words.len() as u32;
+                words.extend(variant.iter().map(|w| w.word));
+                variants.push((i as u32, start, words.len() as u32));
+            }
+        }
+        PhraseSet {
+            matchers,
+            words,
+            variants,
+        }
+    }
+
+    /// Appends every match of every alias in `answer` to `out`.
+    pub fn find(&self, index: &AnswerIndex<'_>, out: &mut Vec<Match>) {
+        let mut last = None;
+        for &(matcher, start, end) in &self.variants {
+            if last == Some(matcher) {
+                continue;
+            }
+            if self.words[start as usize..end as usize]
+                .iter()
+                .all(|&w| index.occurs(w))
+            {
+                self.matchers[matcher as usize].find(index, out);
+                last = Some(matcher);
             }
         }
     }
