@@ -646,12 +646,13 @@ impl PatternMatcher {
     }
 
     /// The compiled regex. A pattern that parsed but does not compile (over the size limit)
-    /// matches nothing; `itdq rubric lint` reports it.
+    /// matches nothing; `itdq rubric lint` reports it. Matchers with literal prefixes are only
+    /// ever searched where a prefix occurs (by a [`PatternSet`]) and compile for that.
     fn regex(&self) -> Option<&crate::rubric::PatternRegex> {
         self.regex
             .get_or_init(|| {
                 let sources: Vec<&str> = self.sources.iter().map(|s| &**s).collect();
-                crate::rubric::compile_patterns(&sources).ok()
+                crate::rubric::compile_patterns(&sources, self.prefixes.is_some()).ok()
             })
             .as_ref()
     }
@@ -711,7 +712,13 @@ impl Matcher for PatternMatcher {
         let Some(regex) = self.regex() else {
             return;
         };
-        for m in regex.find_iter(index.normalized().text.as_str()) {
+        let text = index.normalized().text.as_str();
+        let mut at = 0;
+        while at <= text.len() {
+            let Some(m) = regex.search(&regex_automata::Input::new(text).range(at..)) else {
+                break;
+            };
+            at = m.end().max(m.start() + 1);
             self.push(index, m, out);
         }
     }
@@ -745,7 +752,7 @@ impl PatternSet {
             // Overlapping search needs standard match semantics. A DFA takes one table lookup
             // a byte; the literals are few and short, so it builds fast.
             aho_corasick::AhoCorasick::builder()
-                .kind(Some(aho_corasick::AhoCorasickKind::DFA))
+                .kind(Some(aho_corasick::AhoCorasickKind::ContiguousNFA))
                 .ascii_case_insensitive(true)
                 .match_kind(aho_corasick::MatchKind::Standard)
                 .build(&literals)

@@ -603,15 +603,61 @@ impl Validator<'_> {
     }
 }
 
-/// Compiles rubric patterns into one regex that reports which pattern matched: case-insensitive, with ASCII classes when the pattern allows it,
-/// without capture groups (only the span is used) and without the engine's own literal prefilter
-/// (the grader runs one of its own before it ever compiles a pattern). Case-insensitive literal
-/// extraction dominates compile time otherwise, and a one-shot `grade` pays for every compile.
-pub fn compile_patterns(
-    patterns: &[&str],
-) -> Result<PatternRegex, Box<regex_automata::meta::BuildError>> {
+/// Compiles rubric patterns into one regex that reports which pattern matched: case-insensitive,
+/// with ASCII classes when the pattern allows it, and without capture groups (only the span is
+/// used).
+///
+/// `anchored`: the regex will only be asked for matches that start at given offsets (where one of
+/// the patterns' literal prefixes occurs), so a Pike VM serves: it builds in a fraction of the
+/// time of the meta engine and needs no lazy DFA warmed up per answer, and its anchored searches
+/// are as long as the match. Otherwise the meta engine searches the whole text, without its own
+/// literal prefilter, whose case-insensitive extraction dominates compile time.
+pub fn compile_patterns(patterns: &[&str], anchored: bool) -> Result<PatternRegex, String> {
+    use regex_automata::hybrid;
     use regex_automata::meta;
-    use regex_automata::nfa::thompson::WhichCaptures;
+    use regex_automata::nfa::thompson::{self, WhichCaptures, pikevm::PikeVM};
+    let syntax = |unicode: bool| {
+        regex_automata::util::syntax::Config::new()
+            .case_insensitive(true)
+            .unicode(unicode)
+    };
+    if anchored {
+        let thompson = || {
+            thompson::Config::new()
+                .which_captures(WhichCaptures::Implicit)
+                .nfa_size_limit(Some(1 << 20))
+        };
+        let build = |unicode: bool| {
+            hybrid::dfa::DFA::builder()
+                .syntax(syntax(unicode))
+                .thompson(thompson())
+                .build_many(patterns)
+        };
+        let (dfa, unicode) = match build(false) {
+            Ok(dfa) => (dfa, false),
+            Err(_) => (build(true).map_err(|e| e.to_string())?, true),
+        };
+        // A lazy DFA cannot handle a Unicode word boundary on non-ASCII text; a Pike VM then
+        // takes over.
+        let vm = unicode
+            .then(|| {
+                PikeVM::builder()
+                    .syntax(syntax(true))
+                    .thompson(thompson())
+                    .build_many(patterns)
+                    .ok()
+            })
+            .flatten();
+        let create = {
+            let dfa = dfa.clone();
+            Box::new(move || dfa.create_cache()) as CacheFn
+        };
+        return Ok(PatternRegex::Anchored {
+            dfa,
+            caches: regex_automata::util::pool::Pool::new(create),
+            vm,
+        });
+    }
     let build = |unicode: bool| {
         meta::Regex::builder()
             .configure(
@@ -620,15 +666,78 @@ pub fn compile_patterns(
                     .auto_prefilter(false)
                     .nfa_size_limit(Some(1 << 20)),
             )
-            .syntax(
-                regex_automata::util::syntax::Config::new()
-                    .case_insensitive(true)
-                    .unicode(unicode),
-            )
+            .syntax(syntax(unicode))
             .build_many(patterns)
-            .map_err(Box::new)
     };
-    build(false).or_else(|_| build(true))
+    build(false)
+        .or_else(|_| build(true))
+        .map(PatternRegex::Full)
+        .map_err(|e| e.to_string())
+}
+
+type CacheFn = Box<
+    dyn Fn() -> regex_automata::hybrid::dfa::Cache
+        + Send
+        + Sync
+        + std::panic::UnwindSafe
+        + std::panic::RefUnwindSafe,
+>;
+
+/// Compiled rubric patterns (see [`compile_patterns`]).
+pub enum PatternRegex {
+    /// For searches anchored where a literal prefix occurs: a forward lazy DFA (the start of
+    /// a match is known), and a Pike VM for what the DFA cannot do.
+    Anchored {
+        dfa: regex_automata::hybrid::dfa::DFA,
+        caches: regex_automata::util::pool::Pool<regex_automata::hybrid::dfa::Cache, CacheFn>,
+        vm: Option<regex_automata::nfa::thompson::pikevm::PikeVM>,
+    },
+    /// For searches of the whole text.
+    Full(regex_automata::meta::Regex),
+}
+
+impl std::fmt::Debug for PatternRegex {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            PatternRegex::Anchored { .. } => "PatternRegex::Anchored",
+            PatternRegex::Full(_) => "PatternRegex::Full",
+        })
+    }
+}
+
+impl PatternRegex {
+    /// The leftmost-first match in `input`, if any.
+    pub fn search(&self, input: &regex_automata::Input<'_>) -> Option<regex_automata::Match> {
+        match self {
+            PatternRegex::Anchored { dfa, caches, vm } => {
+                let at = |start: usize| {
+                    let input = input
+                        .clone()
+                        .span(start..input.end())
+                        .anchored(regex_automata::Anchored::Yes);
+                    match dfa.try_search_fwd(&mut caches.get(), &input) {
+                        Ok(half) => {
+                            half.map(|h| regex_automata::Match::new(h.pattern(), start..h.offset()))
+                        }
+                        Err(_) => {
+                            let vm = vm.as_ref()?;
+                            vm.find(&mut vm.create_cache(), input)
+                        }
+                    }
+                };
+                if input.get_anchored().is_anchored() {
+                    return at(input.start());
+                }
+                // Unanchored (a search of the whole text, which the grader never asks of this
+                // form): try every character boundary in turn.
+                let haystack = input.haystack();
+                (input.start()..=input.end())
+                    .filter(|&i| i == haystack.len() || (haystack[i] as i8) >= -0x40)
+                    .find_map(at)
+            }
+            PatternRegex::Full(regex) => regex.search(input),
+        }
+    }
 }
 
 /// The literal prefixes of a pattern, lowercased, when the set is finite and none is empty.
@@ -651,9 +760,6 @@ fn literal_prefixes(hir: &regex_syntax::hir::Hir) -> Option<Vec<String>> {
     prefixes.dedup();
     Some(prefixes)
 }
-
-/// A compiled rubric pattern.
-pub type PatternRegex = regex_automata::meta::Regex;
 
 #[cfg(test)]
 mod tests {
