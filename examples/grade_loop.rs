@@ -51,7 +51,7 @@ fn main() {
             let words = text.split_whitespace().count();
             rows.push((per, words, question.id.clone()));
         }
-        rows.sort_by(|a, b| b.0.cmp(&a.0));
+        rows.sort_by_key(|row| std::cmp::Reverse(row.0));
         for (per, words, id) in &rows {
             let ns_per_word = per.as_nanos() as f64 / *words as f64;
             println!("q{id:>3}  {words:>4} words  {per:>10.1?}  {ns_per_word:>6.0} ns/word");

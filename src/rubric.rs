@@ -632,10 +632,11 @@ pub fn compile_patterns(patterns: &[&str], anchored: bool) -> Result<PatternRege
                 .syntax(syntax(unicode))
                 .thompson(thompson())
                 .build_many(patterns)
+                .map_err(|e| e.to_string())
         };
         let (dfa, unicode) = match build(false) {
             Ok(dfa) => (dfa, false),
-            Err(_) => (build(true).map_err(|e| e.to_string())?, true),
+            Err(_) => (build(true)?, true),
         };
         // A lazy DFA cannot handle a Unicode word boundary on non-ASCII text; a Pike VM then
         // takes over.
@@ -652,11 +653,11 @@ pub fn compile_patterns(patterns: &[&str], anchored: bool) -> Result<PatternRege
             let dfa = dfa.clone();
             Box::new(move || dfa.create_cache()) as CacheFn
         };
-        return Ok(PatternRegex::Anchored {
+        return Ok(PatternRegex::Anchored(Box::new(Anchored {
             dfa,
             caches: regex_automata::util::pool::Pool::new(create),
             vm,
-        });
+        })));
     }
     let build = |unicode: bool| {
         meta::Regex::builder()
@@ -668,11 +669,11 @@ pub fn compile_patterns(patterns: &[&str], anchored: bool) -> Result<PatternRege
             )
             .syntax(syntax(unicode))
             .build_many(patterns)
+            .map_err(|e| e.to_string())
     };
     build(false)
         .or_else(|_| build(true))
         .map(PatternRegex::Full)
-        .map_err(|e| e.to_string())
 }
 
 type CacheFn = Box<
@@ -685,21 +686,29 @@ type CacheFn = Box<
 
 /// Compiled rubric patterns (see [`compile_patterns`]).
 pub enum PatternRegex {
-    /// For searches anchored where a literal prefix occurs: a forward lazy DFA (the start of
-    /// a match is known), and a Pike VM for what the DFA cannot do.
-    Anchored {
-        dfa: regex_automata::hybrid::dfa::DFA,
-        caches: regex_automata::util::pool::Pool<regex_automata::hybrid::dfa::Cache, CacheFn>,
-        vm: Option<regex_automata::nfa::thompson::pikevm::PikeVM>,
-    },
+    /// For searches anchored where a literal prefix occurs.
+    Anchored(Box<Anchored>),
     /// For searches of the whole text.
     Full(regex_automata::meta::Regex),
+}
+
+/// A forward lazy DFA (the start of a match is known), and a Pike VM for what the DFA cannot do.
+pub struct Anchored {
+    dfa: regex_automata::hybrid::dfa::DFA,
+    caches: regex_automata::util::pool::Pool<regex_automata::hybrid::dfa::Cache, CacheFn>,
+    vm: Option<regex_automata::nfa::thompson::pikevm::PikeVM>,
+}
+
+impl std::fmt::Debug for Anchored {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Anchored")
+    }
 }
 
 impl std::fmt::Debug for PatternRegex {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(match self {
-            PatternRegex::Anchored { .. } => "PatternRegex::Anchored",
+            PatternRegex::Anchored(_) => "PatternRegex::Anchored",
             PatternRegex::Full(_) => "PatternRegex::Full",
         })
     }
@@ -709,7 +718,8 @@ impl PatternRegex {
     /// The leftmost-first match in `input`, if any.
     pub fn search(&self, input: &regex_automata::Input<'_>) -> Option<regex_automata::Match> {
         match self {
-            PatternRegex::Anchored { dfa, caches, vm } => {
+            PatternRegex::Anchored(anchored) => {
+                let Anchored { dfa, caches, vm } = &**anchored;
                 let at = |start: usize| {
                     let input = input
                         .clone()
