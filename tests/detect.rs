@@ -31,8 +31,9 @@ fn every_substantial_rubric_sample_is_detected_as_its_own_question() {
             }
         }
     }
-    // Every question has a strong sample at least.
+    // Every question has a strong sample at least, most have two or more.
     assert!(checked >= bank.questions().len(), "{checked} samples");
+    assert!(checked >= 100, "only {checked} samples checked");
     assert!(
         failures.is_empty(),
         "{} of {checked} samples:\n{}",
@@ -72,6 +73,9 @@ fn texts_about_nothing_in_the_bank_are_refused() {
     let detector = Detector::new(&bank).unwrap();
     for text in [
         std::fs::read_to_string("fixtures/detect/holiday.md").unwrap(),
+        "Knead the dough for ten minutes, let it rise for an hour in a warm kitchen, then bake \
+         the loaf at 220 degrees until the crust sounds hollow."
+            .to_string(),
         // Too vague to be about anything.
         "It depends on the situation. Every case is different, so I would look at the details, \
          talk to people and make a sensible decision."
