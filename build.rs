@@ -21,8 +21,22 @@ mod documents;
 #[path = "src/negation.rs"]
 mod negation;
 #[allow(dead_code)]
+#[path = "src/pattern_syntax.rs"]
+mod pattern_syntax;
+#[allow(dead_code)]
 #[path = "src/spelling.rs"]
 mod spelling;
+/// Empty here: the analyzer looks words up in it before analysing them, and this script is what
+/// fills it for the library.
+mod builtin_words {
+    pub(crate) static TEXT: &str = "";
+    pub(crate) static RECORDS: &[u64] = &[];
+}
+/// Likewise for the patterns of the built-in rubrics.
+#[allow(dead_code)]
+mod builtin_patterns {
+    pub(crate) static CHECKED: &[(&str, Option<&[&str]>)] = &[];
+}
 
 fn main() {
     let root = std::env::var("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR");
@@ -34,6 +48,7 @@ fn main() {
         "src/negation.rs",
         "src/spelling.rs",
         "src/dictionary.rs",
+        "src/pattern_syntax.rs",
         "data/english-words.txt",
         "src/index/documents.rs",
     ] {
@@ -56,6 +71,14 @@ fn main() {
         questions.display().to_string()
     )
     .unwrap();
+    writeln!(
+        code,
+        "/// id, section, prompt, reference, rubric file.\n\
+         pub(crate) type QuestionRow = (&'static str, &'static str, &'static str, Option<&'static str>, Option<&'static str>);\n\
+         pub(crate) const QUESTION_TABLE: Option<&[QuestionRow]> = {};",
+        question_table(&questions)
+    )
+    .unwrap();
     writeln!(code, "pub(crate) const RUBRICS: &[(&str, &str)] = &[").unwrap();
     for name in &rubrics {
         let path = root.join("rubrics").join(name);
@@ -71,6 +94,16 @@ fn main() {
     let out_dir = std::env::var("OUT_DIR").expect("cargo sets OUT_DIR");
     let out_dir = Path::new(&out_dir);
     std::fs::write(out_dir.join("builtin_bank.rs"), code).expect("write builtin_bank.rs");
+    std::fs::write(
+        out_dir.join("builtin_words.rs"),
+        analyse_words(root, &rubrics),
+    )
+    .expect("write builtin_words.rs");
+    std::fs::write(
+        out_dir.join("builtin_patterns.rs"),
+        check_patterns(root, &rubrics),
+    )
+    .expect("write builtin_patterns.rs");
 
     // A bank that does not parse gets no embedded index: the library then indexes it at run
     // time and reports the problem with its file, line and column, which this script cannot.
@@ -92,6 +125,155 @@ fn main() {
     }
     code.push_str("];\n");
     std::fs::write(out_dir.join("builtin_index.rs"), code).expect("write builtin_index.rs");
+}
+
+/// The words of the built-in bank (its questions file and rubrics), each analysed as the analyzer
+/// analyses a word of an answer, as a sorted Rust table of (word as written, norm, stem, flags).
+fn analyse_words(root: &Path, rubrics: &[String]) -> String {
+    let mut words = std::collections::BTreeSet::new();
+    let files = std::iter::once(root.join("bank/questions.toml"))
+        .chain(rubrics.iter().map(|name| root.join("rubrics").join(name)));
+    for path in files {
+        let Ok(text) = std::fs::read_to_string(&path) else {
+            continue;
+        };
+        for (start, end) in analyzer::word_spans(&text) {
+            words.insert(text[start..end].to_string());
+        }
+    }
+    // Two words of an alias written as one ("back off", "back-off": "backoff") are matched
+    // joined too; their norms run together are stemmed as a word.
+    let aliases = rubrics
+        .iter()
+        .flat_map(|name| strings_under(&root.join("rubrics").join(name), "aliases"));
+    for alias in aliases {
+        let spans: Vec<(usize, usize)> = analyzer::word_spans(&alias).collect();
+        for pair in spans.windows(2) {
+            let ((a_start, a_end), (b_start, b_end)) = (pair[0], pair[1]);
+            if alias[a_end..b_start].chars().count() <= 1 {
+                let a = analyzer::analyze_word(&alias[a_start..a_end]);
+                let b = analyzer::analyze_word(&alias[b_start..b_end]);
+                words.insert(format!("{}{}", &*a.norm, &*b.norm));
+            }
+        }
+    }
+    // One text of the words, norms and stems, back to back, and a record for each word packed
+    // in a u64: plain bytes and integers, which the loader need not relocate, unlike `&str`s.
+    let mut text = String::new();
+    let mut records = Vec::new();
+    for word in &words {
+        let info = analyzer::analyze_word(word);
+        let (norm, stem): (&str, &str) = (&info.norm, &info.stem);
+        let (Ok(word_len), Ok(norm_len), Ok(stem_len)) = (
+            u8::try_from(word.len()),
+            u8::try_from(norm.len()),
+            u8::try_from(stem.len()),
+        ) else {
+            continue;
+        };
+        let start = text.len() as u64;
+        records.push(
+            start << 32
+                | u64::from(word_len) << 24
+                | u64::from(norm_len) << 16
+                | u64::from(stem_len) << 8
+                | u64::from(info.flags()),
+        );
+        text.push_str(word);
+        text.push_str(norm);
+        text.push_str(stem);
+    }
+    let mut code = format!("pub(crate) static TEXT: &str = {text:?};\n");
+    code.push_str("pub(crate) static RECORDS: &[u64] = &[");
+    for (i, record) in records.iter().enumerate() {
+        if i % 8 == 0 {
+            code.push_str("\n   ");
+        }
+        write!(code, " {record:#x},").unwrap();
+    }
+    code.push_str("\n];\n");
+    code
+}
+
+/// Every pattern of the built-in rubrics that parses, with its literal prefixes, as a sorted Rust
+/// table. A pattern that does not parse is left for the library to report with its location.
+fn check_patterns(root: &Path, rubrics: &[String]) -> String {
+    let patterns: std::collections::BTreeSet<String> = rubrics
+        .iter()
+        .flat_map(|name| strings_under(&root.join("rubrics").join(name), "patterns"))
+        .collect();
+    let mut code = String::from("pub(crate) static CHECKED: &[(&str, Option<&[&str]>)] = &[\n");
+    for pattern in &patterns {
+        if let pattern_syntax::PatternCheck::Valid(prefixes) =
+            pattern_syntax::check_pattern(pattern)
+        {
+            let prefixes = match prefixes {
+                Some(p) => format!("Some(&{p:?})"),
+                None => "None".to_string(),
+            };
+            writeln!(code, "    ({pattern:?}, {prefixes}),").unwrap();
+        }
+    }
+    code.push_str("];\n");
+    code
+}
+
+/// Every string in an array under `key` anywhere in the TOML file at `path`; none if the file
+/// does not parse (the library reports that).
+fn strings_under(path: &Path, key: &str) -> Vec<String> {
+    fn collect(value: &toml::Value, here: Option<&str>, key: &str, out: &mut Vec<String>) {
+        match value {
+            toml::Value::String(s) if here == Some(key) => out.push(s.clone()),
+            toml::Value::Array(items) => items.iter().for_each(|v| collect(v, here, key, out)),
+            toml::Value::Table(table) => table
+                .iter()
+                .for_each(|(k, v)| collect(v, Some(k.as_str()), key, out)),
+            _ => {}
+        }
+    }
+    let mut out = Vec::new();
+    let text = std::fs::read_to_string(path).unwrap_or_default();
+    if let Ok(table) = toml::from_str::<toml::Table>(&text) {
+        collect(&toml::Value::Table(table), None, key, &mut out);
+    }
+    out
+}
+
+/// The questions file's entries as a Rust table (id, section, prompt, reference, rubric file), so
+/// that loading the built-in bank parses no TOML; `None` when the file does not parse as the
+/// library's loader would parse it (the library then parses it and reports the problem).
+fn question_table(path: &Path) -> String {
+    #[derive(serde::Deserialize)]
+    #[serde(deny_unknown_fields)]
+    struct Raw {
+        #[serde(default)]
+        question: Vec<RawQuestion>,
+    }
+    #[derive(serde::Deserialize)]
+    #[serde(deny_unknown_fields)]
+    struct RawQuestion {
+        id: String,
+        #[serde(default)]
+        section: String,
+        prompt: String,
+        reference: Option<String>,
+        rubric: Option<String>,
+    }
+    let text = std::fs::read_to_string(path).unwrap_or_default();
+    let Ok(raw) = toml::from_str::<Raw>(&text) else {
+        return "None".to_string();
+    };
+    let mut table = String::from("Some(&[\n");
+    for q in raw.question {
+        writeln!(
+            table,
+            "    ({:?}, {:?}, {:?}, {:?}, {:?}),",
+            q.id, q.section, q.prompt, q.reference, q.rubric
+        )
+        .unwrap();
+    }
+    table.push_str("])");
+    table
 }
 
 /// The parts of questions.toml the index needs; the library validates the rest.

@@ -247,7 +247,7 @@ impl Analyzer {
                 let info = match cache.get(original) {
                     Some(info) => info.clone(),
                     None => {
-                        let info = analyze_word(original);
+                        let info = precomputed(original).unwrap_or_else(|| analyze_word(original));
                         if cache.len() >= WORD_CACHE_CAPACITY {
                             cache.clear();
                         }
@@ -290,7 +290,7 @@ impl Analyzer {
 /// The byte spans of the words of `text`, split as tantivy's `SimpleTokenizer` splits: a word is
 /// a run of alphanumeric characters (`char::is_alphanumeric`). Written out, with a fast path for
 /// ASCII, because it runs over every byte of every answer; a test keeps it equal to tantivy's.
-fn word_spans(text: &str) -> impl Iterator<Item = (usize, usize)> + '_ {
+pub(crate) fn word_spans(text: &str) -> impl Iterator<Item = (usize, usize)> + '_ {
     let bytes = text.as_bytes();
     let mut at = 0;
     // Whether the character at `i` is alphanumeric, and its length in bytes.
@@ -325,18 +325,84 @@ fn word_spans(text: &str) -> impl Iterator<Item = (usize, usize)> + '_ {
 }
 
 /// What the analyzer knows about a word as written, whatever text it stands in.
-#[derive(Clone)]
-struct WordInfo {
-    norm: Word,
-    stem: Word,
-    acronym: bool,
-    number: bool,
-    dictionary: bool,
-    stop: bool,
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) struct WordInfo {
+    pub(crate) norm: Word,
+    pub(crate) stem: Word,
+    pub(crate) acronym: bool,
+    pub(crate) number: bool,
+    pub(crate) dictionary: bool,
+    pub(crate) stop: bool,
     /// A full stop after it is no sentence end ("e.g.").
-    abbreviation: bool,
+    pub(crate) abbreviation: bool,
     /// It opens a clause ("but", "however").
-    conjunction: bool,
+    pub(crate) conjunction: bool,
+}
+
+impl WordInfo {
+    /// The flags packed into one byte, as the build script stores them (see [`precomputed`]).
+    #[allow(dead_code)] // the build script packs the flags; the library only reads them
+    pub(crate) fn flags(&self) -> u8 {
+        [
+            self.acronym,
+            self.number,
+            self.dictionary,
+            self.stop,
+            self.abbreviation,
+            self.conjunction,
+        ]
+        .iter()
+        .enumerate()
+        .fold(0, |bits, (i, &set)| bits | (u8::from(set) << i))
+    }
+
+    fn from_parts(norm: &str, stem: &str, flags: u8) -> WordInfo {
+        let bit = |i: u8| flags & (1 << i) != 0;
+        WordInfo {
+            norm: norm.into(),
+            stem: stem.into(),
+            acronym: bit(0),
+            number: bit(1),
+            dictionary: bit(2),
+            stop: bit(3),
+            abbreviation: bit(4),
+            conjunction: bit(5),
+        }
+    }
+}
+
+/// The analysis of a word of the built-in bank, done when itdq was compiled: the words of its
+/// rubrics and model answers are the words answers use most, and the Snowball stemmer and the
+/// dictionary lookup cost far more than this binary search. The build script runs
+/// [`analyze_word`] itself, so the two cannot differ; a test checks every entry.
+fn precomputed(original: &str) -> Option<WordInfo> {
+    let records = crate::builtin_words::RECORDS;
+    let text = crate::builtin_words::TEXT.as_bytes();
+    let i = records
+        .binary_search_by(|&record| {
+            let start = (record >> 32) as usize;
+            let len = usize::from((record >> 24) as u8);
+            text.get(start..start + len).cmp(&Some(original.as_bytes()))
+        })
+        .ok()?;
+    let (_, norm, stem, flags) = precomputed_record(records[i]);
+    Some(WordInfo::from_parts(norm, stem, flags))
+}
+
+/// A record of the build script's table: word, norm, stem and flags. The record holds where the
+/// three strings start in the table's text, back to back, their lengths and the flags.
+fn precomputed_record(record: u64) -> (&'static str, &'static str, &'static str, u8) {
+    let text = crate::builtin_words::TEXT;
+    let start = (record >> 32) as usize;
+    let len = |shift: u32| usize::from((record >> shift) as u8);
+    let (word, norm, stem) = (len(24), len(16), len(8));
+    let at = |from: usize, len: usize| text.get(from..from + len).unwrap_or_default();
+    (
+        at(start, word),
+        at(start + word, norm),
+        at(start + word + norm, stem),
+        record as u8,
+    )
 }
 
 /// How many words a thread keeps analysed; the cache is cleared when full.
@@ -349,7 +415,7 @@ thread_local! {
 }
 
 /// Runs one word (a token of `SimpleTokenizer`) through the filters and the stemmer.
-fn analyze_word(original: &str) -> WordInfo {
+pub(crate) fn analyze_word(original: &str) -> WordInfo {
     let mut pipeline = Analyzer::pipeline();
     let mut stream = pipeline.token_stream(original);
     let mut norm = String::new();
@@ -390,7 +456,12 @@ fn stem_cached(norm: &str) -> Word {
         if let Some(stem) = stems.get(norm) {
             return stem.clone();
         }
-        let stem: Word = STEMMER.with(|s| s.stem(norm).into_owned()).into();
+        // A word of the built-in bank (or two of an alias run together) was stemmed when itdq
+        // was compiled.
+        let stem = precomputed(norm)
+            .filter(|info| *info.norm == *norm)
+            .map(|info| info.stem)
+            .unwrap_or_else(|| STEMMER.with(|s| s.stem(norm).into_owned()).into());
         if stems.len() >= CAPACITY {
             stems.clear();
         }
@@ -811,6 +882,28 @@ mod tests {
                 expected.push((t.offset_from, t.offset_to));
             }
             assert_eq!(word_spans(text).collect::<Vec<_>>(), expected, "{text:?}");
+        }
+    }
+
+    #[test]
+    fn words_analysed_at_compile_time_are_analysed_as_at_run_time() {
+        let words: Vec<&str> = crate::builtin_words::RECORDS
+            .iter()
+            .map(|&start| precomputed_record(start).0)
+            .collect();
+        // The bank's rubrics and model answers hold thousands of distinct words.
+        assert!(words.len() > 1000, "{} precomputed words", words.len());
+        assert!(words.windows(2).all(|w| w[0] < w[1]), "sorted, no repeats");
+        // The stems are checked against the stemmer itself: `analyze_word` reads this table.
+        let stemmer = Stemmer::create(Algorithm::English);
+        for &word in &words {
+            let info = precomputed(word).expect("a word of the table");
+            assert_eq!(info, analyze_word(word), "{word:?}");
+            assert_eq!(*info.stem, *stemmer.stem(&info.norm), "{word:?}");
+        }
+        assert_eq!(precomputed("zzzzqx"), None);
+        for word in ["KPIs", "jitter", "however", "The", "e", "404"] {
+            assert!(precomputed(word).is_some(), "{word} is in the bank");
         }
     }
 }

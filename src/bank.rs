@@ -3,6 +3,7 @@
 //! Rubrics are parsed on demand, one question at a time, so grading one answer never pays for
 //! the whole bank.
 
+use std::borrow::Cow;
 use std::collections::{BTreeMap, HashSet};
 use std::path::Path;
 
@@ -39,8 +40,9 @@ pub struct Bank {
     /// The questions file, for messages.
     questions_path: String,
     questions: Vec<Question>,
-    /// Rubric file name -> (path for messages, TOML text).
-    rubrics: BTreeMap<String, (String, String)>,
+    /// Rubric file name -> (path for messages, TOML text). The built-in bank's texts are
+    /// borrowed from the binary.
+    rubrics: BTreeMap<String, (String, Cow<'static, str>)>,
     /// Compiled in: its search index was built at compile time too.
     builtin: bool,
 }
@@ -71,17 +73,41 @@ impl Bank {
             .map(|(name, text)| {
                 (
                     name.to_string(),
-                    (format!("rubrics/{name}"), text.to_string()),
+                    (format!("rubrics/{name}"), Cow::Borrowed(*text)),
                 )
             })
             .collect();
-        let mut bank = Bank::from_sources(
-            "built-in",
-            "bank/questions.toml",
-            builtin::QUESTIONS,
-            rubrics,
-        )
-        .expect("the built-in bank is checked by the test suite");
+        // The build script turned the questions file into a table; should that table not load
+        // cleanly, the file is parsed, which reports the problem.
+        let questions = builtin::QUESTION_TABLE.and_then(|table| {
+            let entries = table
+                .iter()
+                .map(|&(id, section, prompt, reference, rubric)| Entry {
+                    id,
+                    section,
+                    prompt,
+                    reference,
+                    rubric,
+                    offset: 0,
+                });
+            questions_from(entries).ok()
+        });
+        let mut bank = match questions {
+            Some(questions) => Bank {
+                origin: "built-in".to_string(),
+                questions_path: "bank/questions.toml".to_string(),
+                questions,
+                rubrics,
+                builtin: false,
+            },
+            None => Bank::from_parts(
+                "built-in",
+                "bank/questions.toml",
+                builtin::QUESTIONS,
+                rubrics,
+            )
+            .expect("the built-in bank is checked by the test suite"),
+        };
         bank.builtin = true;
         bank
     }
@@ -134,37 +160,32 @@ impl Bank {
         questions_toml: &str,
         rubrics: BTreeMap<String, (String, String)>,
     ) -> Result<Bank, LoadError> {
+        let rubrics = rubrics
+            .into_iter()
+            .map(|(name, (path, text))| (name, (path, Cow::Owned(text))))
+            .collect();
+        Bank::from_parts(origin, questions_path, questions_toml, rubrics)
+    }
+
+    fn from_parts(
+        origin: &str,
+        questions_path: &str,
+        questions_toml: &str,
+        rubrics: BTreeMap<String, (String, Cow<'static, str>)>,
+    ) -> Result<Bank, LoadError> {
         let raw: RawQuestions = toml::from_str(questions_toml)
             .map_err(|e| LoadError::from_toml(questions_path, questions_toml, &e))?;
-        let mut seen = HashSet::new();
-        let mut questions = Vec::with_capacity(raw.questions.len());
-        for q in raw.questions {
-            let id = q.id.get_ref().trim().to_string();
-            if id.is_empty() || !seen.insert(id.clone()) {
-                let why = if id.is_empty() {
-                    "empty question id".to_string()
-                } else {
-                    format!("duplicate question id {id:?}")
-                };
-                return Err(LoadError::invalid(
-                    questions_path,
-                    questions_toml,
-                    q.id.span().start,
-                    why,
-                ));
-            }
-            let rubric_file = q.rubric.unwrap_or_else(|| default_rubric_file(&id));
-            questions.push(Question {
-                id,
-                section: q.section,
-                prompt: q.prompt.trim().to_string(),
-                reference: q
-                    .reference
-                    .map(|r| r.trim().to_string())
-                    .filter(|r| !r.is_empty()),
-                rubric_file,
-            });
-        }
+        let entries = raw.questions.iter().map(|q| Entry {
+            id: q.id.get_ref(),
+            section: &q.section,
+            prompt: &q.prompt,
+            reference: q.reference.as_deref(),
+            rubric: q.rubric.as_deref(),
+            offset: q.id.span().start,
+        });
+        let questions = questions_from(entries).map_err(|(offset, why)| {
+            LoadError::invalid(questions_path, questions_toml, offset, why)
+        })?;
         Ok(Bank {
             origin: origin.to_string(),
             questions_path: questions_path.to_string(),
@@ -200,7 +221,7 @@ impl Bank {
     pub fn rubric_source(&self, question: &Question) -> Option<(&str, &str)> {
         self.rubrics
             .get(&question.rubric_file)
-            .map(|(path, text)| (path.as_str(), text.as_str()))
+            .map(|(path, text)| (path.as_str(), text.as_ref()))
     }
 
     /// Whether the question has a rubric file.
@@ -282,9 +303,57 @@ impl Bank {
         self.rubrics
             .iter()
             .filter(|(name, _)| !used.contains(name.as_str()))
-            .map(|(_, (path, text))| (path.as_str(), text.as_str()))
+            .map(|(_, (path, text))| (path.as_str(), text.as_ref()))
             .collect()
     }
+}
+
+/// An entry of a questions file, as written.
+struct Entry<'a> {
+    id: &'a str,
+    section: &'a str,
+    prompt: &'a str,
+    reference: Option<&'a str>,
+    rubric: Option<&'a str>,
+    /// Where the id is written, for messages.
+    offset: usize,
+}
+
+/// The questions of a questions file's entries. An empty or repeated id is an error at its offset.
+fn questions_from<'a>(
+    entries: impl Iterator<Item = Entry<'a>>,
+) -> Result<Vec<Question>, (usize, String)> {
+    let mut seen = HashSet::new();
+    let mut questions = Vec::new();
+    for Entry {
+        id,
+        section,
+        prompt,
+        reference,
+        rubric,
+        offset,
+    } in entries
+    {
+        let id = id.trim().to_string();
+        if id.is_empty() {
+            return Err((offset, "empty question id".to_string()));
+        }
+        if !seen.insert(id.clone()) {
+            return Err((offset, format!("duplicate question id {id:?}")));
+        }
+        let rubric_file = rubric.map_or_else(|| default_rubric_file(&id), str::to_string);
+        questions.push(Question {
+            id,
+            section: section.to_string(),
+            prompt: prompt.trim().to_string(),
+            reference: reference
+                .map(str::trim)
+                .filter(|r| !r.is_empty())
+                .map(str::to_string),
+            rubric_file,
+        });
+    }
+    Ok(questions)
 }
 
 fn read(path: &Path) -> Result<String, LoadError> {
@@ -338,6 +407,22 @@ mod tests {
             err.contains("unknown question \"51\"") && err.contains("1, 2, 3"),
             "{err}"
         );
+    }
+
+    #[test]
+    fn the_builtin_question_table_loads_as_the_questions_file_does() {
+        assert!(
+            builtin::QUESTION_TABLE.is_some(),
+            "the build script made the table"
+        );
+        let parsed = Bank::from_sources(
+            "built-in",
+            "bank/questions.toml",
+            builtin::QUESTIONS,
+            BTreeMap::new(),
+        )
+        .unwrap();
+        assert_eq!(Bank::builtin().questions(), parsed.questions());
     }
 
     #[test]

@@ -35,6 +35,14 @@
 pub mod agreement;
 pub mod analyzer;
 pub mod bank;
+/// Built-in patterns checked at compile time (see build.rs and `pattern_syntax`).
+mod builtin_patterns {
+    include!(concat!(env!("OUT_DIR"), "/builtin_patterns.rs"));
+}
+/// Words of the built-in bank analysed at compile time (see build.rs and the analyzer).
+mod builtin_words {
+    include!(concat!(env!("OUT_DIR"), "/builtin_words.rs"));
+}
 pub mod calibrate;
 pub mod config;
 pub mod corpus;
@@ -49,6 +57,7 @@ pub mod index;
 pub mod lint;
 pub mod matcher;
 mod negation;
+mod pattern_syntax;
 pub mod plan;
 pub mod reference;
 pub mod report;

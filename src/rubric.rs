@@ -8,6 +8,7 @@ use serde::Deserialize;
 use toml::Spanned;
 
 use crate::error::{LoadError, Location};
+use crate::pattern_syntax::{self, PatternCheck};
 use crate::text::LineIndex;
 
 /// The default share of the total weight that earns full marks.
@@ -464,33 +465,27 @@ impl Validator<'_> {
     fn patterns(&mut self, raw: &[Spanned<String>]) -> Vec<Pattern> {
         let mut out = Vec::with_capacity(raw.len());
         for p in raw {
-            // Parsing is enough to reject a bad pattern, and far cheaper than compiling it.
-            let parsed = regex_syntax::ParserBuilder::new()
-                .build()
-                .parse(p.get_ref());
-            match parsed {
-                Err(e) => {
-                    let detail = e
-                        .to_string()
-                        .lines()
-                        .last()
-                        .unwrap_or_default()
-                        .trim()
-                        .to_string();
+            // Parsing is enough to reject a bad pattern, and far cheaper than compiling it; the
+            // built-in bank's patterns were parsed when itdq was compiled.
+            let source = p.get_ref();
+            let checked = pattern_syntax::precomputed(source)
+                .unwrap_or_else(|| pattern_syntax::check_pattern(source));
+            match checked {
+                PatternCheck::Invalid(detail) => {
                     self.report(
                         p.span().start,
-                        format!("invalid regex {:?}: {detail}", p.get_ref()),
+                        format!("invalid regex {source:?}: {detail}"),
                     );
                 }
-                Ok(hir) if hir.properties().minimum_len() == Some(0) => {
+                PatternCheck::MatchesEmpty => {
                     self.report(
                         p.span().start,
-                        format!("pattern {:?} matches empty text", p.get_ref()),
+                        format!("pattern {source:?} matches empty text"),
                     );
                 }
-                Ok(hir) => out.push(Pattern {
-                    source: p.get_ref().clone(),
-                    prefixes: literal_prefixes(&hir),
+                PatternCheck::Valid(prefixes) => out.push(Pattern {
+                    source: source.clone(),
+                    prefixes,
                     location: self.at(p.span().start),
                 }),
             }
@@ -622,32 +617,41 @@ pub fn compile_patterns(patterns: &[&str], anchored: bool) -> Result<PatternRege
             .unicode(unicode)
     };
     if anchored {
-        let thompson = || {
-            thompson::Config::new()
-                .which_captures(WhichCaptures::Implicit)
-                .nfa_size_limit(Some(1 << 20))
-        };
-        let build = |unicode: bool| {
-            hybrid::dfa::DFA::builder()
-                .syntax(syntax(unicode))
-                .thompson(thompson())
-                .build_many(patterns)
-                .map_err(|e| e.to_string())
-        };
-        let (dfa, unicode) = match build(false) {
-            Ok(dfa) => (dfa, false),
-            Err(_) => (build(true)?, true),
-        };
+        // Parsed once and compiled to one NFA, which the lazy DFA and the Pike VM share. Each
+        // pattern gets ASCII classes when it allows them, and Unicode otherwise.
+        let mut unicode = false;
+        let hirs = patterns
+            .iter()
+            .map(|p| {
+                let parse = |unicode: bool| {
+                    regex_syntax::ParserBuilder::new()
+                        .case_insensitive(true)
+                        .unicode(unicode)
+                        .build()
+                        .parse(p)
+                        .map_err(|e| e.to_string())
+                };
+                parse(false).or_else(|_| {
+                    unicode = true;
+                    parse(true)
+                })
+            })
+            .collect::<Result<Vec<_>, String>>()?;
+        let nfa = thompson::Compiler::new()
+            .configure(
+                thompson::Config::new()
+                    .which_captures(WhichCaptures::Implicit)
+                    .nfa_size_limit(Some(1 << 20)),
+            )
+            .build_many_from_hir(&hirs)
+            .map_err(|e| e.to_string())?;
+        let dfa = hybrid::dfa::Builder::new()
+            .build_from_nfa(nfa.clone())
+            .map_err(|e| e.to_string())?;
         // A lazy DFA cannot handle a Unicode word boundary on non-ASCII text; a Pike VM then
         // takes over.
         let vm = unicode
-            .then(|| {
-                PikeVM::builder()
-                    .syntax(syntax(true))
-                    .thompson(thompson())
-                    .build_many(patterns)
-                    .ok()
-            })
+            .then(|| PikeVM::builder().build_from_nfa(nfa).ok())
             .flatten();
         let create = {
             let dfa = dfa.clone();
@@ -748,27 +752,6 @@ impl PatternRegex {
             PatternRegex::Full(regex) => regex.search(input),
         }
     }
-}
-
-/// The literal prefixes of a pattern, lowercased, when the set is finite and none is empty.
-fn literal_prefixes(hir: &regex_syntax::hir::Hir) -> Option<Vec<String>> {
-    use regex_syntax::hir::literal::{ExtractKind, Extractor};
-    let seq = Extractor::new().kind(ExtractKind::Prefix).extract(hir);
-    let literals = seq.literals()?;
-    if literals.is_empty() || literals.iter().any(|l| l.as_bytes().is_empty()) {
-        return None;
-    }
-    // Non-ASCII literals would need Unicode case folding to compare: no prefilter for those.
-    if literals.iter().any(|l| !l.as_bytes().is_ascii()) {
-        return None;
-    }
-    let mut prefixes: Vec<String> = literals
-        .iter()
-        .map(|l| String::from_utf8_lossy(l.as_bytes()).to_ascii_lowercase())
-        .collect();
-    prefixes.sort();
-    prefixes.dedup();
-    Some(prefixes)
 }
 
 #[cfg(test)]
