@@ -184,8 +184,12 @@ fn starts_query(line: &str) -> bool {
 }
 
 fn looks_like_code(line: &str) -> bool {
-    line.contains(['{', '}', '=', '(', ')', '[', ']', '<', '>', ';'])
-        || line.ends_with(':') && !line.contains(' ')
+    line.bytes().any(|b| {
+        matches!(
+            b,
+            b'{' | b'}' | b'=' | b'(' | b')' | b'[' | b']' | b'<' | b'>' | b';'
+        )
+    }) || line.ends_with(':') && !line.contains(' ')
         || line.starts_with("//")
         || line.starts_with('#') && !line.starts_with("# ") && !line.starts_with("##")
 }
