@@ -28,29 +28,67 @@ pub(crate) fn check_pattern(source: &str) -> PatternCheck {
                 .to_string(),
         ),
         Ok(hir) if hir.properties().minimum_len() == Some(0) => PatternCheck::MatchesEmpty,
-        Ok(hir) => PatternCheck::Valid(literal_prefixes(&hir)),
+        Ok(hir) => PatternCheck::Valid(match literal_prefixes(&hir) {
+            Prefixes::Ascii(prefixes) => Some(prefixes),
+            Prefixes::NonAscii => folded_prefixes(source),
+            Prefixes::None => None,
+        }),
     }
 }
 
+enum Prefixes {
+    /// Every match starts with one of these, compared with ASCII case ignored.
+    Ascii(Vec<String>),
+    /// A finite set, but with non-ASCII literals ("Θ("), whose case variants ASCII folding
+    /// does not cover.
+    NonAscii,
+    None,
+}
+
 /// The literal prefixes of a pattern, lowercased, when the set is finite and none is empty.
-fn literal_prefixes(hir: &regex_syntax::hir::Hir) -> Option<Vec<String>> {
+fn literal_prefixes(hir: &regex_syntax::hir::Hir) -> Prefixes {
+    let Some(literals) = prefix_literals(hir) else {
+        return Prefixes::None;
+    };
+    if literals.iter().any(|l| !l.is_ascii()) {
+        return Prefixes::NonAscii;
+    }
+    Prefixes::Ascii(tidy(literals))
+}
+
+/// For a pattern whose prefixes are not all ASCII: the prefixes of the pattern parsed
+/// case-insensitively, as it is searched, so that every Unicode case variant ("θ(", "ϑ(") is
+/// among them. `None` when that set is not finite (or too large to list).
+fn folded_prefixes(source: &str) -> Option<Vec<String>> {
+    let hir = regex_syntax::ParserBuilder::new()
+        .case_insensitive(true)
+        .build()
+        .parse(source)
+        .ok()?;
+    prefix_literals(&hir).map(tidy)
+}
+
+/// The literals every match of `hir` starts with, if that set is finite, non-empty and has no
+/// empty literal.
+fn prefix_literals(hir: &regex_syntax::hir::Hir) -> Option<Vec<Vec<u8>>> {
     use regex_syntax::hir::literal::{ExtractKind, Extractor};
     let seq = Extractor::new().kind(ExtractKind::Prefix).extract(hir);
     let literals = seq.literals()?;
     if literals.is_empty() || literals.iter().any(|l| l.as_bytes().is_empty()) {
         return None;
     }
-    // Non-ASCII literals would need Unicode case folding to compare: no prefilter for those.
-    if literals.iter().any(|l| !l.as_bytes().is_ascii()) {
-        return None;
-    }
+    Some(literals.iter().map(|l| l.as_bytes().to_vec()).collect())
+}
+
+/// Lowercased (ASCII letters only: the prefix search ignores ASCII case), sorted, deduplicated.
+fn tidy(literals: Vec<Vec<u8>>) -> Vec<String> {
     let mut prefixes: Vec<String> = literals
         .iter()
-        .map(|l| String::from_utf8_lossy(l.as_bytes()).to_ascii_lowercase())
+        .map(|l| String::from_utf8_lossy(l).to_ascii_lowercase())
         .collect();
     prefixes.sort();
     prefixes.dedup();
-    Some(prefixes)
+    prefixes
 }
 
 /// The check of a built-in pattern, done when itdq was compiled; `None` for any other pattern.
@@ -97,5 +135,15 @@ mod tests {
             PatternCheck::Valid(Some(vec!["math.min(".to_string()]))
         );
         assert_eq!(check_pattern(r"\w+ing"), PatternCheck::Valid(None));
+        // Non-ASCII prefixes come with all their Unicode case variants.
+        let PatternCheck::Valid(Some(prefixes)) = check_pattern(r"[OΘ]\(\s*n\)") else {
+            panic!("a finite set of prefixes");
+        };
+        for variant in ["o(", "θ(", "Θ(", "ϑ("] {
+            assert!(
+                prefixes.iter().any(|p| p == variant),
+                "{variant} in {prefixes:?}"
+            );
+        }
     }
 }
