@@ -327,7 +327,7 @@ fn evidence(
         .take(MAX_EVIDENCE)
         .map(|m| {
             let (line, column) = lines.position(text, m.start);
-            let (end_line, end_column) = lines.position(text, m.end);
+            let (end_line, end_column) = lines.position_after(text, (line, column), m.start, m.end);
             Evidence {
                 line,
                 column,
@@ -346,8 +346,14 @@ fn evidence(
 
 /// The matched words with whitespace collapsed, at most 80 characters.
 fn quote(s: &str) -> String {
-    let collapsed: String = s.split_whitespace().collect::<Vec<_>>().join(" ");
-    if collapsed.chars().count() > 80 {
+    let mut collapsed = String::with_capacity(s.len());
+    for word in s.split_whitespace() {
+        if !collapsed.is_empty() {
+            collapsed.push(' ');
+        }
+        collapsed.push_str(word);
+    }
+    if collapsed.len() > 80 && collapsed.chars().count() > 80 {
         let cut: String = collapsed.chars().take(79).collect();
         format!("{cut}\u{2026}")
     } else {

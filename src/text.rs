@@ -21,6 +21,21 @@ impl LineIndex {
         let column = text.get(start..offset).map_or(1, |s| s.chars().count() + 1);
         (line + 1, column)
     }
+
+    /// Line and column of byte `offset`, given those of an earlier offset `from`: counts only
+    /// the characters between the two when no line break lies between.
+    pub fn position_after(
+        &self,
+        text: &str,
+        (line, column): (usize, usize),
+        from: usize,
+        offset: usize,
+    ) -> (usize, usize) {
+        match text.get(from..offset) {
+            Some(between) if !between.contains('\n') => (line, column + between.chars().count()),
+            _ => self.position(text, offset),
+        }
+    }
 }
 
 /// A copy of the text with typographic characters made ASCII, and a map back to the original.
@@ -104,6 +119,18 @@ mod tests {
         assert_eq!(index.position(text, 0), (1, 1));
         let at = text.find("jitter").unwrap();
         assert_eq!(index.position(text, at), (2, 12));
+        // From an earlier position: on the same line, and across a line break.
+        let second = text.find("second").unwrap();
+        let from = index.position(text, second);
+        for offset in [second, at, at + 6, text.len()] {
+            assert_eq!(
+                index.position_after(text, from, second, offset),
+                index.position(text, offset),
+                "{offset}"
+            );
+        }
+        let first = index.position(text, 2);
+        assert_eq!(index.position_after(text, first, 2, at), (2, 12));
     }
 
     #[test]
