@@ -22,8 +22,8 @@ pub struct Summary {
     bands: [usize; 4],
     /// Graded answers per question id.
     answers_per_question: HashMap<String, usize>,
-    /// (question id, concept id) -> (label, answers that missed it).
-    missed: HashMap<(String, String), (String, usize)>,
+    /// Question id -> concept id -> (label, answers that missed it).
+    missed: HashMap<String, HashMap<String, (String, usize)>>,
 }
 
 /// A concept that answers in the batch missed.
@@ -80,16 +80,48 @@ impl Summary {
         }
         self.scores.push(report.score as f32);
         self.bands[report.band as usize] += 1;
-        *self
-            .answers_per_question
-            .entry(report.question.id.clone())
-            .or_default() += 1;
+        // Looked up by reference first: a batch repeats the same few ids thousands of times.
+        let question = report.question.id.as_str();
+        match self.answers_per_question.get_mut(question) {
+            Some(answers) => *answers += 1,
+            None => {
+                self.answers_per_question.insert(question.to_string(), 1);
+            }
+        }
+        if !self.missed.contains_key(question) {
+            self.missed.insert(question.to_string(), HashMap::new());
+        }
+        let Some(missed) = self.missed.get_mut(question) else {
+            return;
+        };
         for concept in report.concepts.iter().filter(|c| c.status != Status::Found) {
-            let key = (report.question.id.clone(), concept.id.clone());
-            self.missed
-                .entry(key)
-                .or_insert_with(|| (concept.label.clone(), 0))
-                .1 += 1;
+            match missed.get_mut(concept.id.as_str()) {
+                Some((_, count)) => *count += 1,
+                None => {
+                    missed.insert(concept.id.clone(), (concept.label.clone(), 1));
+                }
+            }
+        }
+    }
+
+    /// Adds the counts of `other`, a summary of the answers that follow this one's.
+    pub fn merge(&mut self, other: Summary) {
+        self.graded += other.graded;
+        self.passed += other.passed;
+        self.errors += other.errors;
+        self.ignored += other.ignored;
+        self.scores.extend(other.scores);
+        for (mine, theirs) in self.bands.iter_mut().zip(other.bands) {
+            *mine += theirs;
+        }
+        for (question, answers) in other.answers_per_question {
+            *self.answers_per_question.entry(question).or_default() += answers;
+        }
+        for (question, concepts) in other.missed {
+            let mine = self.missed.entry(question).or_default();
+            for (concept, (label, count)) in concepts {
+                mine.entry(concept).or_insert((label, 0)).1 += count;
+            }
         }
     }
 
@@ -159,7 +191,12 @@ impl Summary {
         let mut all: Vec<MissedConcept> = self
             .missed
             .iter()
-            .map(|((question, concept), (label, missed))| MissedConcept {
+            .flat_map(|(question, concepts)| {
+                concepts
+                    .iter()
+                    .map(move |(concept, (label, missed))| (question, concept, label, missed))
+            })
+            .map(|(question, concept, label, missed)| MissedConcept {
                 question: question.clone(),
                 concept: concept.clone(),
                 label: label.clone(),
@@ -288,6 +325,33 @@ mod tests {
         );
         s.record(&report("22", 60.0, &[]), true);
         assert_eq!(s.median(), Some(55.5));
+    }
+
+    #[test]
+    fn merged_summaries_equal_one_summary_of_all_answers() {
+        let reports = [
+            (report("22", 80.0, &["jitter", "cap"]), true),
+            (report("22", 40.0, &["jitter"]), false),
+            (report("13", 95.0, &[]), true),
+            (report("13", 10.0, &["cap"]), false),
+        ];
+        let mut whole = Summary::default();
+        for (r, passed) in &reports {
+            whole.record(r, *passed);
+        }
+        whole.record_error();
+        let mut merged = Summary::default();
+        for (r, passed) in &reports {
+            let mut part = Summary::default();
+            part.record(r, *passed);
+            merged.merge(part);
+        }
+        let mut errors = Summary::default();
+        errors.record_error();
+        merged.merge(errors);
+        assert_eq!(merged.totals(10), whole.totals(10));
+        assert_eq!(merged.totals(10).most_missed.len(), 3);
+        assert_eq!(merged.totals(10).median, whole.totals(10).median);
     }
 
     #[test]

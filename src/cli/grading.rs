@@ -13,7 +13,7 @@ use rayon::prelude::*;
 
 use super::discover;
 use super::input;
-use super::render::Sink;
+use super::render::{RowRenderer, Sink};
 
 /// Files graded per parallel step: large enough to keep both cores busy, small enough that the
 /// reports of one step are a few megabytes at most.
@@ -363,17 +363,21 @@ pub fn run(
     progress: &indicatif::ProgressBar,
 ) -> anyhow::Result<Summary> {
     let mut summary = Summary::default();
-    let mut pending: Option<Vec<FileResult>> = None;
+    let mut pending: Option<Step> = None;
+    let renderer = sink.row_renderer();
     loop {
         let step = steps.next()?;
         let Some(paths) = step else { break };
         let (written, graded) = rayon::join(
             || emit(pending.take(), sink, &mut summary, progress),
-            || {
-                paths
-                    .par_iter()
-                    .map(|p| engine.grade_file(p))
-                    .collect::<Vec<_>>()
+            || match renderer {
+                Some(render) => Step::Rendered(
+                    paths
+                        .par_iter()
+                        .map(|p| Rendered::new(engine.grade_file(p), render))
+                        .collect(),
+                ),
+                None => Step::Rows(paths.par_iter().map(|p| engine.grade_file(p)).collect()),
             },
         );
         written?;
@@ -383,26 +387,80 @@ pub fn run(
     Ok(summary)
 }
 
+/// The results of one step: rows for the sink, or rows the workers already rendered.
+enum Step {
+    Rows(Vec<FileResult>),
+    Rendered(Vec<Rendered>),
+}
+
+/// A file's rows, rendered by the worker that graded them, and what they add to the summary.
+struct Rendered {
+    bytes: anyhow::Result<Vec<u8>>,
+    summary: Summary,
+}
+
+impl Rendered {
+    fn new(result: FileResult, render: RowRenderer) -> Rendered {
+        let mut summary = Summary::default();
+        record(&result, &mut summary);
+        // Room for a typical row: a growing buffer would copy it over and over.
+        let mut bytes = Vec::with_capacity(16 * 1024);
+        let rendered = result
+            .rows
+            .iter()
+            .try_for_each(|row| render(row, &mut bytes));
+        Rendered {
+            bytes: rendered.map(|()| bytes),
+            summary,
+        }
+    }
+}
+
+/// Counts a file's rows in `summary`.
+fn record(result: &FileResult, summary: &mut Summary) {
+    if result.ignored {
+        summary.record_ignored();
+    }
+    for row in &result.rows {
+        match &row.outcome {
+            Outcome::Graded(g) => summary.record(&g.report, g.verdict.passed),
+            Outcome::Error(_) => summary.record_error(),
+        }
+    }
+}
+
 fn emit(
-    results: Option<Vec<FileResult>>,
+    step: Option<Step>,
     sink: &mut (dyn Sink + Send),
     summary: &mut Summary,
     progress: &indicatif::ProgressBar,
 ) -> anyhow::Result<()> {
-    let Some(results) = results else {
-        return Ok(());
-    };
+    match step {
+        None => Ok(()),
+        Some(Step::Rows(results)) => emit_rows(results, sink, summary, progress),
+        Some(Step::Rendered(files)) => {
+            let count = files.len() as u64;
+            for file in files {
+                summary.merge(file.summary);
+                sink.rendered(&file.bytes?)?;
+            }
+            progress.inc(count);
+            Ok(())
+        }
+    }
+}
+
+fn emit_rows(
+    results: Vec<FileResult>,
+    sink: &mut (dyn Sink + Send),
+    summary: &mut Summary,
+    progress: &indicatif::ProgressBar,
+) -> anyhow::Result<()> {
     let files = results.len() as u64;
     for result in results {
-        if result.ignored {
-            summary.record_ignored();
-        }
-        for row in result.rows {
-            match &row.outcome {
-                Outcome::Graded(g) => summary.record(&g.report, g.verdict.passed),
-                Outcome::Error(_) => summary.record_error(),
-            }
-            sink.row(&row)?;
+        record(&result, summary);
+        for row in &result.rows {
+            sink.row(row)?;
         }
     }
     progress.inc(files);

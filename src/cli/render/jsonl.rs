@@ -97,15 +97,32 @@ impl<'a> Jsonl<'a> {
     }
 }
 
+/// One row as a line of JSON.
+fn render(row: &Row, out: &mut Vec<u8>) -> anyhow::Result<()> {
+    super::write_json(out, &JsonRow::from(row))?;
+    out.push(b'\n');
+    Ok(())
+}
+
 impl Sink for Jsonl<'_> {
     fn row(&mut self, row: &Row) -> anyhow::Result<()> {
-        super::write_json(&mut *self.out, &JsonRow::from(row))?;
-        self.out.write_all(b"\n")?;
+        let mut line = Vec::new();
+        render(row, &mut line)?;
+        self.out.write_all(&line)?;
         Ok(())
     }
 
     fn finish(&mut self, _summary: &Summary) -> anyhow::Result<()> {
         self.out.flush()?;
+        Ok(())
+    }
+
+    fn row_renderer(&self) -> Option<super::RowRenderer> {
+        Some(render)
+    }
+
+    fn rendered(&mut self, bytes: &[u8]) -> anyhow::Result<()> {
+        self.out.write_all(bytes)?;
         Ok(())
     }
 }

@@ -62,7 +62,21 @@ pub trait Sink {
     fn row(&mut self, row: &Row) -> anyhow::Result<()>;
     /// The end of the run.
     fn finish(&mut self, summary: &Summary) -> anyhow::Result<()>;
+    /// For a format whose rows need nothing of the sink's state: the function that renders a
+    /// row to bytes. The batch then renders each row on the thread that graded it, which also
+    /// frees the report there, and hands the sink only bytes ([`Sink::rendered`]).
+    fn row_renderer(&self) -> Option<RowRenderer> {
+        None
+    }
+    /// Rows made by [`Sink::row_renderer`], in the batch's order.
+    fn rendered(&mut self, bytes: &[u8]) -> anyhow::Result<()> {
+        let _ = bytes;
+        anyhow::bail!("this format renders its rows itself")
+    }
 }
+
+/// Renders one row, appending to a buffer.
+pub type RowRenderer = fn(&Row, &mut Vec<u8>) -> anyhow::Result<()>;
 
 /// What renderers need to know about the run besides its rows.
 #[derive(Debug, Clone)]
