@@ -16,75 +16,124 @@ use crate::negation;
 pub use crate::negation::Cue;
 use crate::spelling::AmericanSpelling;
 
-/// A normalised word or a stem: shared, so that copying it costs no allocation. It compares,
-/// orders and hashes as the string it holds.
-#[derive(Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
-pub struct Word(Arc<str>);
+/// A normalised word or a stem: shared, so that copying it costs no allocation. A word of the
+/// built-in bank points into the binary (copying it costs nothing at all: answers are mostly
+/// made of such words); any other word is reference-counted. It compares, orders and hashes as
+/// the string it holds.
+#[derive(Clone)]
+pub struct Word(Repr);
+
+#[derive(Clone)]
+enum Repr {
+    Static(&'static str),
+    Shared(Arc<str>),
+}
 
 impl Word {
     pub fn as_str(&self) -> &str {
-        &self.0
+        match &self.0 {
+            Repr::Static(s) => s,
+            Repr::Shared(s) => s,
+        }
+    }
+
+    /// A word that lives as long as the program, such as one of the build script's tables.
+    pub fn from_static(s: &'static str) -> Word {
+        Word(Repr::Static(s))
+    }
+}
+
+impl Default for Word {
+    fn default() -> Self {
+        Word::from_static("")
+    }
+}
+
+impl PartialEq for Word {
+    fn eq(&self, other: &Word) -> bool {
+        self.as_str() == other.as_str()
+    }
+}
+
+impl Eq for Word {}
+
+impl PartialOrd for Word {
+    fn partial_cmp(&self, other: &Word) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for Word {
+    fn cmp(&self, other: &Word) -> std::cmp::Ordering {
+        self.as_str().cmp(other.as_str())
+    }
+}
+
+impl std::hash::Hash for Word {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        // As `str` hashes, which `Borrow<str>` lookups rely on.
+        self.as_str().hash(state)
     }
 }
 
 impl std::ops::Deref for Word {
     type Target = str;
     fn deref(&self) -> &str {
-        &self.0
+        self.as_str()
     }
 }
 
 impl std::borrow::Borrow<str> for Word {
     fn borrow(&self) -> &str {
-        &self.0
+        self.as_str()
     }
 }
 
 impl AsRef<str> for Word {
     fn as_ref(&self) -> &str {
-        &self.0
+        self.as_str()
     }
 }
 
 impl PartialEq<str> for Word {
     fn eq(&self, other: &str) -> bool {
-        &*self.0 == other
+        self.as_str() == other
     }
 }
 
 impl PartialEq<&str> for Word {
     fn eq(&self, other: &&str) -> bool {
-        &*self.0 == *other
+        self.as_str() == *other
     }
 }
 
 impl std::fmt::Debug for Word {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        std::fmt::Debug::fmt(&*self.0, f)
+        std::fmt::Debug::fmt(self.as_str(), f)
     }
 }
 
 impl std::fmt::Display for Word {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.0)
+        f.write_str(self.as_str())
     }
 }
 
 impl From<&str> for Word {
     fn from(s: &str) -> Self {
-        Word(s.into())
+        Word(Repr::Shared(s.into()))
     }
 }
 
 impl From<String> for Word {
     fn from(s: String) -> Self {
-        Word(s.into())
+        Word(Repr::Shared(s.into()))
     }
 }
 
 impl From<Word> for String {
     fn from(w: Word) -> Self {
-        w.0.to_string()
+        w.as_str().to_string()
     }
 }
 
@@ -356,11 +405,11 @@ impl WordInfo {
         .fold(0, |bits, (i, &set)| bits | (u8::from(set) << i))
     }
 
-    fn from_parts(norm: &str, stem: &str, flags: u8) -> WordInfo {
+    fn from_parts(norm: &'static str, stem: &'static str, flags: u8) -> WordInfo {
         let bit = |i: u8| flags & (1 << i) != 0;
         WordInfo {
-            norm: norm.into(),
-            stem: stem.into(),
+            norm: Word::from_static(norm),
+            stem: Word::from_static(stem),
             acronym: bit(0),
             number: bit(1),
             dictionary: bit(2),
