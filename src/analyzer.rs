@@ -235,8 +235,10 @@ impl Analyzer {
                     .zip(raw.get(k))
                     .is_some_and(|(a, b)| is_hyphen(&text[a.end..b.start]))
             };
-            let in_compound = (i > 0 && hyphenated(i - 1, i)) || hyphenated(i, i + 1);
-            if token.stop && !token.acronym && !in_compound {
+            if token.stop
+                && !token.acronym
+                && !((i > 0 && hyphenated(i - 1, i)) || hyphenated(i, i + 1))
+            {
                 continue;
             }
             keep[i] = true;
