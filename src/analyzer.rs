@@ -204,6 +204,8 @@ pub(crate) struct RawToken {
     pub sentence: u32,
     /// A clause boundary (comma, semicolon, "but", sentence end) stands before this token.
     pub clause_start: bool,
+    /// It may open a negation scope ([`negation::may_open_scope`]).
+    pub may_open_scope: bool,
 }
 
 impl Analyzer {
@@ -329,6 +331,7 @@ impl Analyzer {
                     number: info.number,
                     dictionary: info.dictionary,
                     stop: info.stop,
+                    may_open_scope: info.may_open_scope,
                     sentence,
                 });
                 prev_end = end;
@@ -388,6 +391,8 @@ pub(crate) struct WordInfo {
     pub(crate) abbreviation: bool,
     /// It opens a clause ("but", "however").
     pub(crate) conjunction: bool,
+    /// It may open a negation scope ("not", "without", "avoid").
+    pub(crate) may_open_scope: bool,
 }
 
 impl WordInfo {
@@ -401,6 +406,7 @@ impl WordInfo {
             self.stop,
             self.abbreviation,
             self.conjunction,
+            self.may_open_scope,
         ]
         .iter()
         .enumerate()
@@ -418,6 +424,7 @@ impl WordInfo {
             stop: bit(3),
             abbreviation: bit(4),
             conjunction: bit(5),
+            may_open_scope: bit(6),
         }
     }
 }
@@ -489,6 +496,7 @@ pub(crate) fn analyze_word(original: &str) -> WordInfo {
         stop: is_stop_word(&norm),
         abbreviation: is_abbreviation(&norm),
         conjunction: is_clause_conjunction(&norm),
+        may_open_scope: negation::may_open_scope(&norm),
         norm: norm.into(),
     }
 }

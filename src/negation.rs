@@ -34,10 +34,24 @@ pub struct Cue {
     pub strong: bool,
 }
 
+/// Whether a word can open a negation scope in [`scopes`] at all: a cue, a soft cue, a dismissive
+/// word, "t" (of "don't"), "instead" or "rather". The analyzer keeps this with each word it has
+/// analysed, so that `scopes` passes over all other words at once.
+pub(crate) fn may_open_scope(norm: &str) -> bool {
+    is_soft_forward_cue(norm)
+        || is_soft_dismissal(norm)
+        || is_cue_word(norm)
+        || is_dismissive_word(norm)
+        || matches!(norm, "t" | "instead" | "rather")
+}
+
 /// For each token, the cue that negates it.
 pub(crate) fn scopes(tokens: &[RawToken]) -> Vec<Option<Cue>> {
     let mut out = vec![None; tokens.len()];
     for (i, token) in tokens.iter().enumerate() {
+        if !token.may_open_scope {
+            continue;
+        }
         let next = tokens.get(i + 1).map(|t| t.norm.as_str());
         // The cue of "doesn't" is "doesn": the "t" is a stop word, never part of an alias, and an
         // alias such as "doesn't require energy" must carry its own cue.

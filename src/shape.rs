@@ -124,6 +124,13 @@ fn fragment_words(line: &str) -> (usize, usize) {
                     current += 1;
                     in_word = true;
                 }
+                // The rest of the word at once: most bytes of a line are letters.
+                while bytes
+                    .get(i + 1)
+                    .is_some_and(|&next| BYTE_CLASS[next as usize] == LETTER)
+                {
+                    i += 1;
+                }
             }
             SEPARATOR => {
                 close(&mut current);
