@@ -347,34 +347,47 @@ impl Analyzer {
 pub(crate) fn word_spans(text: &str) -> impl Iterator<Item = (usize, usize)> + '_ {
     let bytes = text.as_bytes();
     let mut at = 0;
-    // Whether the character at `i` is alphanumeric, and its length in bytes.
-    let class = move |i: usize| -> (bool, usize) {
-        let b = bytes[i];
-        if b < 0x80 {
-            (b.is_ascii_alphanumeric(), 1)
-        } else {
-            let c = text[i..].chars().next().unwrap_or(' ');
-            (c.is_alphanumeric(), c.len_utf8())
-        }
+    // The non-ASCII character at `i`: whether it is alphanumeric, and its length in bytes.
+    let wide = move |i: usize| -> (bool, usize) {
+        let c = text[i..].chars().next().unwrap_or(' ');
+        (c.is_alphanumeric(), c.len_utf8())
     };
     std::iter::from_fn(move || {
+        // Up to the next word.
         while at < bytes.len() {
-            let (word, len) = class(at);
-            if word {
-                let start = at;
-                at += len;
-                while at < bytes.len() {
-                    let (word, len) = class(at);
-                    if !word {
-                        break;
-                    }
-                    at += len;
+            let b = bytes[at];
+            if b < 0x80 {
+                if b.is_ascii_alphanumeric() {
+                    break;
                 }
-                return Some((start, at));
+                at += 1;
+            } else {
+                let (word, len) = wide(at);
+                if word {
+                    break;
+                }
+                at += len;
             }
-            at += len;
         }
-        None
+        if at >= bytes.len() {
+            return None;
+        }
+        // Through the word: ASCII letters and digits in a tight loop, others one by one.
+        let start = at;
+        loop {
+            while at < bytes.len() && bytes[at].is_ascii_alphanumeric() {
+                at += 1;
+            }
+            if at < bytes.len() && bytes[at] >= 0x80 {
+                let (word, len) = wide(at);
+                if word {
+                    at += len;
+                    continue;
+                }
+            }
+            break;
+        }
+        Some((start, at))
     })
 }
 
