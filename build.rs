@@ -72,12 +72,16 @@ fn main() {
         questions.display().to_string()
     )
     .unwrap();
+    // Parsed once, for the question table and for the index.
+    let parsed: Result<Questions, String> = std::fs::read_to_string(&questions)
+        .map_err(|e| e.to_string())
+        .and_then(|text| toml::from_str(&text).map_err(|e| format!("bank/questions.toml: {e}")));
     writeln!(
         code,
         "/// id, section, prompt, reference, rubric file.\n\
          pub(crate) type QuestionRow = (&'static str, &'static str, &'static str, Option<&'static str>, Option<&'static str>);\n\
          pub(crate) const QUESTION_TABLE: Option<&[QuestionRow]> = {};",
-        question_table(&questions)
+        question_table(parsed.as_ref().ok())
     )
     .unwrap();
     writeln!(code, "pub(crate) const RUBRICS: &[(&str, &str)] = &[").unwrap();
@@ -108,7 +112,7 @@ fn main() {
 
     // A bank that does not parse gets no embedded index: the library then indexes it at run
     // time and reports the problem with its file, line and column, which this script cannot.
-    let index = match index_bank(root, out_dir) {
+    let index = match parsed.and_then(|questions| index_bank(root, &questions, out_dir)) {
         Ok(files) => files,
         Err(why) => {
             println!("cargo:warning=the built-in bank is not indexed at compile time: {why}");
@@ -258,29 +262,12 @@ fn strings_under(path: &Path, key: &str) -> Vec<String> {
 /// The questions file's entries as a Rust table (id, section, prompt, reference, rubric file), so
 /// that loading the built-in bank parses no TOML; `None` when the file does not parse as the
 /// library's loader would parse it (the library then parses it and reports the problem).
-fn question_table(path: &Path) -> String {
-    #[derive(serde::Deserialize)]
-    #[serde(deny_unknown_fields)]
-    struct Raw {
-        #[serde(default)]
-        question: Vec<RawQuestion>,
-    }
-    #[derive(serde::Deserialize)]
-    #[serde(deny_unknown_fields)]
-    struct RawQuestion {
-        id: String,
-        #[serde(default)]
-        section: String,
-        prompt: String,
-        reference: Option<String>,
-        rubric: Option<String>,
-    }
-    let text = std::fs::read_to_string(path).unwrap_or_default();
-    let Ok(raw) = toml::from_str::<Raw>(&text) else {
+fn question_table(questions: Option<&Questions>) -> String {
+    let Some(questions) = questions else {
         return "None".to_string();
     };
     let mut table = String::from("Some(&[\n");
-    for q in raw.question {
+    for q in &questions.question {
         writeln!(
             table,
             "    ({:?}, {:?}, {:?}, {:?}, {:?}),",
@@ -292,16 +279,20 @@ fn question_table(path: &Path) -> String {
     table
 }
 
-/// The parts of questions.toml the index needs; the library validates the rest.
+/// questions.toml, refused as the library's loader refuses it (unknown fields are errors).
 #[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
 struct Questions {
     #[serde(default)]
     question: Vec<QuestionEntry>,
 }
 
 #[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
 struct QuestionEntry {
     id: String,
+    #[serde(default)]
+    section: String,
     prompt: String,
     reference: Option<String>,
     rubric: Option<String>,
@@ -323,11 +314,11 @@ struct ConceptTerms {
 
 /// Writes the index of the bank under `root` into `out_dir/bank-index/` and returns its files
 /// (name, path). Mirrors `BankIndex::build`; a test checks that both rank alike.
-fn index_bank(root: &Path, out_dir: &Path) -> Result<Vec<(String, std::path::PathBuf)>, String> {
-    let questions_path = root.join("bank/questions.toml");
-    let text = std::fs::read_to_string(&questions_path).map_err(|e| e.to_string())?;
-    let questions: Questions =
-        toml::from_str(&text).map_err(|e| format!("bank/questions.toml: {e}"))?;
+fn index_bank(
+    root: &Path,
+    questions: &Questions,
+    out_dir: &Path,
+) -> Result<Vec<(String, std::path::PathBuf)>, String> {
     let mut rubrics = Vec::new();
     for q in &questions.question {
         let id = q.id.trim();

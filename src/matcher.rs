@@ -748,7 +748,6 @@ pub struct PatternSet {
     /// The same literals as a DFA, built once the set has searched a few answers (see
     /// [`PatternSet::automaton`]).
     fast_prefixes: std::sync::OnceLock<Option<aho_corasick::AhoCorasick>>,
-    literals: Vec<String>,
     searches: std::sync::atomic::AtomicU32,
     /// For each literal of `prefixes`, the matcher and the pattern it belongs to.
     owner: Vec<(u32, u32)>,
@@ -759,19 +758,10 @@ const SEARCHES_BEFORE_DFA: u32 = 3;
 
 impl PatternSet {
     pub fn new(matchers: Vec<PatternMatcher>) -> Self {
-        let mut literals: Vec<String> = Vec::new();
-        let mut owner = Vec::new();
-        for (i, m) in matchers.iter().enumerate() {
-            for (j, pattern) in m.prefixes.iter().flatten().enumerate() {
-                for literal in pattern {
-                    literals.push(literal.clone());
-                    owner.push((i as u32, j as u32));
-                }
-            }
-        }
+        let owner = literals(&matchers).map(|(_, owner)| owner).collect();
         // A contiguous NFA builds several times faster than a DFA, which a one-shot `grade`
         // feels; a DFA searches faster, which a batch feels.
-        let prefixes = build_prefixes(&literals, aho_corasick::AhoCorasickKind::ContiguousNFA);
+        let prefixes = build_prefixes(&matchers, aho_corasick::AhoCorasickKind::ContiguousNFA);
         // Should the automaton fail to build, every matcher searches the whole answer.
         let owner = if prefixes.is_some() {
             owner
@@ -782,7 +772,6 @@ impl PatternSet {
             matchers,
             prefixes,
             fast_prefixes: std::sync::OnceLock::new(),
-            literals,
             searches: std::sync::atomic::AtomicU32::new(0),
             owner,
         }
@@ -804,7 +793,7 @@ impl PatternSet {
         }
         let dfa = self
             .fast_prefixes
-            .get_or_init(|| build_prefixes(&self.literals, aho_corasick::AhoCorasickKind::DFA));
+            .get_or_init(|| build_prefixes(&self.matchers, aho_corasick::AhoCorasickKind::DFA));
         Some(dfa.as_ref().unwrap_or(nfa))
     }
 
@@ -846,12 +835,29 @@ impl PatternSet {
     }
 }
 
-/// An automaton that finds every occurrence of `literals`, overlapping ones too, with ASCII case
-/// ignored; `None` for no literals (or should it fail to build).
+/// Every literal prefix of every pattern of `matchers`, with the (matcher, pattern) it belongs
+/// to, in the order of the automaton's literals.
+fn literals(matchers: &[PatternMatcher]) -> impl Iterator<Item = (&str, (u32, u32))> {
+    matchers.iter().enumerate().flat_map(|(i, m)| {
+        m.prefixes
+            .iter()
+            .flatten()
+            .enumerate()
+            .flat_map(move |(j, pattern)| {
+                pattern
+                    .iter()
+                    .map(move |literal| (literal.as_str(), (i as u32, j as u32)))
+            })
+    })
+}
+
+/// An automaton that finds every literal prefix of `matchers`, overlapping occurrences too, with
+/// ASCII case ignored; `None` for no literals (or should it fail to build).
 fn build_prefixes(
-    literals: &[String],
+    matchers: &[PatternMatcher],
     kind: aho_corasick::AhoCorasickKind,
 ) -> Option<aho_corasick::AhoCorasick> {
+    let literals: Vec<&str> = literals(matchers).map(|(literal, _)| literal).collect();
     if literals.is_empty() {
         return None;
     }
@@ -860,7 +866,7 @@ fn build_prefixes(
         .kind(Some(kind))
         .ascii_case_insensitive(true)
         .match_kind(aho_corasick::MatchKind::Standard)
-        .build(literals)
+        .build(&literals)
         .ok()
 }
 
