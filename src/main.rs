@@ -1,6 +1,10 @@
 //! The `itdq` command: files, terminals, rendering and exit codes around the itdq library.
 
+mod alloc;
 mod cli;
+
+#[global_allocator]
+static ALLOCATOR: alloc::Allocator = alloc::Allocator;
 
 use std::process::ExitCode;
 

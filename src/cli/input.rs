@@ -47,7 +47,10 @@ pub fn read_answer(path: &Path) -> anyhow::Result<Decoded> {
 pub fn read_batch_answer(path: &Path) -> Result<Decoded, String> {
     let file =
         std::fs::File::open(path).map_err(|e| format!("cannot read it: {}", io_reason(&e)))?;
-    let mut bytes = Vec::new();
+    // Sized from the file's length, so the whole file comes in one read (and one more that
+    // finds its end) instead of a buffer grown read by read.
+    let size = file.metadata().map_or(0, |m| m.len()).min(MAX_ANSWER_BYTES) as usize;
+    let mut bytes = Vec::with_capacity(size + 1);
     file.take(MAX_ANSWER_BYTES + 1)
         .read_to_end(&mut bytes)
         .map_err(|e| format!("cannot read it: {}", io_reason(&e)))?;
