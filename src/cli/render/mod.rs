@@ -197,6 +197,11 @@ impl Paint {
 
 /// Writes `value` as compact JSON. A failed write stays an `io::Error`, so that a closed pipe is
 /// still recognised as one and ends the program quietly.
-pub fn write_json(out: &mut dyn Write, value: &impl serde::Serialize) -> std::io::Result<()> {
+/// Generic over the writer, so that writing into a `Vec` (the batch renders rows into buffers) is
+/// inlined rather than a dynamic call for every quote and comma.
+pub fn write_json<W: Write + ?Sized>(
+    out: &mut W,
+    value: &impl serde::Serialize,
+) -> std::io::Result<()> {
     serde_json::to_writer(out, value).map_err(std::io::Error::from)
 }
