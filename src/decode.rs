@@ -54,11 +54,8 @@ fn checked(text: String, note: Option<String>) -> Result<Decoded, DecodeError> {
             reason: "it contains NUL characters".into(),
         });
     }
-    let control = text
-        .chars()
-        .filter(|&c| c.is_control() && !matches!(c, '\n' | '\r' | '\t' | '\u{c}'))
-        .count();
-    let total = text.chars().count().max(1);
+    let (control, total) = control_characters(&text);
+    let total = total.max(1);
     if control * 20 > total {
         return Err(DecodeError::Binary {
             reason: format!("{control} control characters in {total}"),
@@ -67,9 +64,49 @@ fn checked(text: String, note: Option<String>) -> Result<Decoded, DecodeError> {
     Ok(Decoded { text, note })
 }
 
+/// How many control characters (other than line breaks, tabs and form feeds) `text` holds, and
+/// how many characters in all. Counted on the bytes, in one pass: every answer of a batch goes
+/// through here. A control character is C0, DEL or C1 (U+0080-U+009F, in UTF-8 `C2 80`-`C2 9F`).
+fn control_characters(text: &str) -> (usize, usize) {
+    let bytes = text.as_bytes();
+    let mut control = 0;
+    let mut total = 0;
+    for (i, &b) in bytes.iter().enumerate() {
+        // A character starts at every byte that is not a continuation byte.
+        total += usize::from(b & 0xC0 != 0x80);
+        control += usize::from(match b {
+            b'\n' | b'\r' | b'\t' | 0x0C => false,
+            0x00..=0x1F | 0x7F => true,
+            0xC2 => matches!(bytes.get(i + 1), Some(0x80..=0x9F)),
+            _ => false,
+        });
+    }
+    (control, total)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn control_characters_are_counted_as_char_by_char() {
+        let by_chars = |s: &str| {
+            let control = s
+                .chars()
+                .filter(|&c| c.is_control() && !matches!(c, '\n' | '\r' | '\t' | '\u{c}'))
+                .count();
+            (control, s.chars().count())
+        };
+        for text in [
+            "",
+            "plain answer\nwith lines\r\n\tand tabs\u{c}",
+            "bell\u{7}, escape\u{1b}, delete\u{7f}",
+            "C1 controls \u{80}\u{85}\u{9f} but not \u{a0} or \u{c2}\u{bf} or caf\u{e9}",
+            "wide \u{2014} \u{1F600} \u{4e2d}\u{6587} \u{1}",
+        ] {
+            assert_eq!(control_characters(text), by_chars(text), "{text:?}");
+        }
+    }
 
     #[test]
     fn utf8_passes_through_and_its_bom_is_dropped() {

@@ -17,6 +17,11 @@ const PROSE_LINE_WORDS: usize = 7;
 
 /// Whether `text` is mostly a list of bare terms rather than sentences.
 pub fn is_keyword_list(text: &str) -> bool {
+    judge(text, true)
+}
+
+/// [`is_keyword_list`]; `early` lets it stop as soon as the rest cannot change the verdict.
+fn judge(text: &str, early: bool) -> bool {
     let mut total = 0usize;
     let mut bare = 0usize;
     let mut in_fence = false;
@@ -50,6 +55,14 @@ pub fn is_keyword_list(text: &str) -> bool {
         let (words, bare_words) = fragment_words(trimmed);
         total += words;
         bare += bare_words;
+        // Enough words in long fragments already that the rest of the text cannot make this a
+        // list, even if every word still to come were bare (a word takes at least two bytes
+        // with its separator): most prose answers are decided before their end.
+        let rest = text.len() - (line.as_ptr() as usize - text.as_ptr() as usize + line.len());
+        let most_words = total + rest.div_ceil(2);
+        if early && (total - bare) as f64 > (1.0 - BARE_SHARE) * most_words as f64 + 1.0 {
+            return false;
+        }
     }
     total >= MIN_WORDS && bare as f64 >= BARE_SHARE * total as f64
 }
@@ -204,6 +217,27 @@ fn looks_like_code(line: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn stopping_early_never_changes_the_verdict() {
+        let prose = "We would measure delivery with a small set of KPIs that the board reviews every quarter.";
+        let bullets = "- KPIs\n- OKRs, roadmap\n- governance | stakeholders\n- budget\n";
+        let mut lists = 0;
+        for prose_lines in 0..6 {
+            for bullet_blocks in 0..12 {
+                for order in 0..2 {
+                    let p = format!("{prose}\n").repeat(prose_lines);
+                    let b = bullets.repeat(bullet_blocks);
+                    let text = if order == 0 { p + &b } else { b + &p };
+                    let verdict = judge(&text, false);
+                    lists += usize::from(verdict);
+                    assert_eq!(is_keyword_list(&text), verdict, "{text}");
+                }
+            }
+        }
+        // Both verdicts occur, so the comparison means something.
+        assert!(lists > 10 && lists < 100, "{lists} lists");
+    }
 
     #[test]
     fn keyword_lists_are_recognised() {

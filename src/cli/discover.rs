@@ -40,7 +40,7 @@ pub fn expand(paths: &[PathBuf]) -> anyhow::Result<Inputs> {
         }
     }
     let mut files: Vec<PathBuf> = files.into_iter().map(tidy).collect();
-    files.sort();
+    files.sort_by_cached_key(|path| order_key(path));
     files.dedup();
     Ok(Inputs::Files(files))
 }
@@ -66,6 +66,26 @@ pub fn is_answer_file(path: &Path) -> bool {
     path.extension()
         .and_then(|e| e.to_str())
         .is_some_and(|e| ANSWER_EXTENSIONS.iter().any(|a| a.eq_ignore_ascii_case(e)))
+}
+
+/// A key that orders paths as `Path`'s own `Ord` does (component by component, each kind of
+/// component before the next, names by their bytes), computed once per path: comparing paths
+/// directly parses them again at every comparison, which made sorting 10,000 files take longer
+/// than walking the folders.
+fn order_key(path: &Path) -> Vec<(u8, std::ffi::OsString)> {
+    use std::path::Component;
+    path.components()
+        .map(|c| {
+            let rank = match c {
+                Component::Prefix(_) => 0,
+                Component::RootDir => 1,
+                Component::CurDir => 2,
+                Component::ParentDir => 3,
+                Component::Normal(_) => 4,
+            };
+            (rank, c.as_os_str().to_owned())
+        })
+        .collect()
 }
 
 /// `./answers/q1.md` is shown as `answers/q1.md`.
@@ -105,5 +125,49 @@ pub fn display(path: &Path) -> String {
         shown.replace('\\', "/")
     } else {
         shown
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_order_key_sorts_as_paths_do() {
+        let paths: Vec<PathBuf> = [
+            "a/b.md",
+            "a/b/c.md",
+            "a-b.md",
+            "a.md",
+            "a/b",
+            "/abs/x.md",
+            ".hidden/q1.md",
+            "../up.md",
+            "./here.md",
+            "a//b.md",
+            "A/b.md",
+            "a/.b.md",
+            "z",
+            "a/b/../c.md",
+            "caf\u{e9}.md",
+            "",
+        ]
+        .iter()
+        .map(PathBuf::from)
+        .collect();
+        let mut by_path = paths.clone();
+        by_path.sort();
+        let mut by_key = paths;
+        by_key.sort_by_cached_key(|p| order_key(p));
+        let shown = |v: &[PathBuf]| {
+            v.iter()
+                .map(|p| p.display().to_string())
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(shown(&by_key), shown(&by_path));
+        // Equal paths written differently keep their input order, as a stable sort keeps them.
+        let mut twins = vec![PathBuf::from("a//b.md"), PathBuf::from("a/b.md")];
+        twins.sort_by_cached_key(|p| order_key(p));
+        assert_eq!(twins[0].as_os_str(), "a//b.md");
     }
 }
