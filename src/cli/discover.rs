@@ -166,7 +166,7 @@ mod tests {
         };
         assert_eq!(shown(&by_key), shown(&by_path));
         // Equal paths written differently keep their input order, as a stable sort keeps them.
-        let mut twins = vec![PathBuf::from("a//b.md"), PathBuf::from("a/b.md")];
+        let mut twins = [PathBuf::from("a//b.md"), PathBuf::from("a/b.md")];
         twins.sort_by_cached_key(|p| order_key(p));
         assert_eq!(twins[0].as_os_str(), "a//b.md");
     }
