@@ -4,6 +4,11 @@
 //! The second form grades the first (strong) sample of every built-in rubric and prints the time
 //! per grade and per word for each, slowest first.
 
+// The allocator the `itdq` binary grades batches with (see src/alloc.rs).
+#[cfg(all(target_os = "linux", target_env = "gnu"))]
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() {
     let args: Vec<String> = std::env::args().collect();
     let bank = itdq::Bank::builtin();

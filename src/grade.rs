@@ -312,14 +312,14 @@ impl Grader {
 fn evidence(
     text: &str,
     lines: &LineIndex,
-    mut found: Vec<Match>,
+    mut found: Vec<Match<'_>>,
     affirmative: bool,
 ) -> Vec<Evidence> {
     found.retain(|m| m.negated != affirmative);
     found.sort_by(|a, b| {
         (a.start, a.end, a.how)
             .cmp(&(b.start, b.end, b.how))
-            .then_with(|| a.matched.cmp(&b.matched))
+            .then_with(|| a.matched.cmp(b.matched))
     });
     found.dedup_by(|later, earlier| later.start < earlier.end);
     found

@@ -6,7 +6,7 @@
 //! is no English word, fuzzily against the vocabulary's words with the same first letter. Phrase
 //! matchers then only walk the occurrences of their own words.
 
-use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
+use rustc_hash::FxHashMap as HashMap;
 
 use crate::analyzer::{Analysis, Analyzer, Term, Word};
 use crate::report::MatchKind;
@@ -21,14 +21,15 @@ pub enum Target {
 
 /// One place an alias or pattern matched.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Match {
+pub struct Match<'m> {
     pub target: Target,
     /// Byte range in the answer.
     pub start: usize,
     pub end: usize,
     pub how: MatchKind,
-    /// The alias or pattern text of the rubric.
-    pub matched: std::sync::Arc<str>,
+    /// The alias or pattern text of the rubric (borrowed from the matcher: no reference count
+    /// shared between the threads of a batch).
+    pub matched: &'m str,
     /// Stands in the scope of a negation cue that lies outside the match.
     pub negated: bool,
 }
@@ -40,7 +41,7 @@ pub trait Matcher: Send + Sync {
     /// The rubric text this matcher was compiled from.
     fn source(&self) -> &str;
     /// Appends every match in `answer` to `out`.
-    fn find(&self, answer: &AnswerIndex<'_>, out: &mut Vec<Match>);
+    fn find<'m>(&'m self, answer: &AnswerIndex<'_>, out: &mut Vec<Match<'m>>);
 }
 
 /// A word of the vocabulary: a stem, with the form an alias wrote it in.
@@ -59,9 +60,10 @@ pub struct Vocabulary {
     by_stem: HashMap<Word, u32>,
     /// First letter -> words that may be matched fuzzily.
     by_initial: HashMap<char, Vec<u32>>,
-    /// Hashes of the proper prefixes of long words: an answer word with such a hash may be the
-    /// first half of a compound written apart ("back off" for "backoff").
-    prefixes: HashSet<u64>,
+    /// The proper prefixes of long words, as a Bloom-style bit set of their hashes: an answer
+    /// word whose bit is set may be the first half of a compound written apart ("back off" for
+    /// "backoff"). A false positive costs one more lookup, never a wrong match.
+    prefixes: PrefixFilter,
 }
 
 impl Vocabulary {
@@ -86,8 +88,12 @@ impl Vocabulary {
         }
         let len = term.norm.len();
         if len >= 5 && term.norm.is_ascii() {
-            for cut in 2..=len - 2 {
-                self.prefixes.insert(prefix_hash(&term.norm[..cut]));
+            // The hash of each prefix extends the previous one by a byte.
+            let bytes = term.norm.as_bytes();
+            let mut hash = prefix_hash(&term.norm[..1]);
+            for &b in &bytes[1..len - 2] {
+                hash = fnv_step(hash, b);
+                self.prefixes.insert(hash);
             }
         }
         self.words.push(VocabWord {
@@ -102,7 +108,7 @@ impl Vocabulary {
 
     /// The vocabulary word two neighbouring answer words make when joined, if any.
     fn joined(&self, first: &str, second: &str, analyzer: &Analyzer) -> Option<u32> {
-        if !self.prefixes.contains(&prefix_hash(first)) {
+        if !self.prefixes.may_contain(prefix_hash(first)) {
             return None;
         }
         self.get(&analyzer.stem(&format!("{first}{second}")))
@@ -172,9 +178,51 @@ fn unshared(a: &[u8; 26], b: &[u8; 26]) -> usize {
 
 /// FNV-1a: a cheap, stable hash for the prefix filter.
 fn prefix_hash(s: &str) -> u64 {
-    s.bytes().fold(0xcbf2_9ce4_8422_2325, |h, b| {
-        (h ^ u64::from(b)).wrapping_mul(0x100_0000_01b3)
-    })
+    s.bytes().fold(0xcbf2_9ce4_8422_2325, fnv_step)
+}
+
+/// One byte of FNV-1a.
+fn fnv_step(hash: u64, byte: u8) -> u64 {
+    (hash ^ u64::from(byte)).wrapping_mul(0x100_0000_01b3)
+}
+
+/// A set of hashes that may answer "maybe" for one it does not hold: one bit per hash (of
+/// 2^15), so building it costs a few instructions per prefix where a hash set cost a probe and
+/// sometimes a resize, and a rubric's vocabulary (a few thousand prefixes) leaves most bits clear.
+#[derive(Clone)]
+struct PrefixFilter(Box<[u64; PrefixFilter::WORDS]>);
+
+impl PrefixFilter {
+    const WORDS: usize = 512;
+
+    fn slot(hash: u64) -> (usize, u64) {
+        // FNV's high bits mix best.
+        let bit = (hash >> 49) as usize; // 15 bits
+        (bit / 64, 1 << (bit % 64))
+    }
+
+    fn insert(&mut self, hash: u64) {
+        let (word, mask) = Self::slot(hash);
+        self.0[word] |= mask;
+    }
+
+    fn may_contain(&self, hash: u64) -> bool {
+        let (word, mask) = Self::slot(hash);
+        self.0[word] & mask != 0
+    }
+}
+
+impl Default for PrefixFilter {
+    fn default() -> Self {
+        PrefixFilter(Box::new([0; PrefixFilter::WORDS]))
+    }
+}
+
+impl std::fmt::Debug for PrefixFilter {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let set: u32 = self.0.iter().map(|w| w.count_ones()).sum();
+        write!(f, "PrefixFilter({set} bits set)")
+    }
 }
 
 /// How an answer word (or two) matched a vocabulary word.
@@ -443,12 +491,12 @@ impl PhraseMatcher {
         kind
     }
 
-    fn emit(
-        &self,
+    fn emit<'m>(
+        &'m self,
         index: &AnswerIndex<'_>,
         words: &[AliasWord],
         hits: &[Occurrence],
-        out: &mut Vec<Match>,
+        out: &mut Vec<Match<'m>>,
     ) {
         let first = hits.iter().map(|o| o.first).min().unwrap_or(0) as usize;
         // Words between the alias's words do not carry its cue: "removing attributes does not
@@ -461,7 +509,7 @@ impl PhraseMatcher {
             start,
             end,
             how: self.kind(index, words, hits),
-            matched: self.alias.clone(),
+            matched: &self.alias,
             negated: index.negated(
                 hits.iter().flat_map(|o| o.first as usize..=o.last as usize),
                 self.target,
@@ -469,7 +517,12 @@ impl PhraseMatcher {
         });
     }
 
-    fn find_in_order(&self, index: &AnswerIndex<'_>, words: &[AliasWord], out: &mut Vec<Match>) {
+    fn find_in_order<'m>(
+        &'m self,
+        index: &AnswerIndex<'_>,
+        words: &[AliasWord],
+        out: &mut Vec<Match<'m>>,
+    ) {
         let heads = index.of_word(words[0].word);
         if heads.is_empty() {
             return;
@@ -496,7 +549,12 @@ impl PhraseMatcher {
         }
     }
 
-    fn find_any_order(&self, index: &AnswerIndex<'_>, words: &[AliasWord], out: &mut Vec<Match>) {
+    fn find_any_order<'m>(
+        &'m self,
+        index: &AnswerIndex<'_>,
+        words: &[AliasWord],
+        out: &mut Vec<Match<'m>>,
+    ) {
         // Every word must occur somewhere before any window is worth building.
         if words.iter().any(|w| index.of_word(w.word).is_empty()) {
             return;
@@ -544,7 +602,7 @@ impl Matcher for PhraseMatcher {
         &self.alias
     }
 
-    fn find(&self, index: &AnswerIndex<'_>, out: &mut Vec<Match>) {
+    fn find<'m>(&'m self, index: &AnswerIndex<'_>, out: &mut Vec<Match<'m>>) {
         for words in &self.variants {
             if self.any_order && words.len() > 1 {
                 self.find_any_order(index, words, out);
@@ -586,7 +644,7 @@ impl PhraseSet {
     }
 
     /// Appends every match of every alias in `answer` to `out`.
-    pub fn find(&self, index: &AnswerIndex<'_>, out: &mut Vec<Match>) {
+    pub fn find<'m>(&'m self, index: &AnswerIndex<'_>, out: &mut Vec<Match<'m>>) {
         let mut last = None;
         for &(matcher, start, end) in &self.variants {
             if last == Some(matcher) {
@@ -668,7 +726,12 @@ impl PatternMatcher {
             .as_ref()
     }
 
-    fn push(&self, index: &AnswerIndex<'_>, m: regex_automata::Match, out: &mut Vec<Match>) {
+    fn push<'m>(
+        &'m self,
+        index: &AnswerIndex<'_>,
+        m: regex_automata::Match,
+        out: &mut Vec<Match<'m>>,
+    ) {
         let normalized = index.normalized();
         let (start, end) = normalized.original_range(m.start(), m.end(), index.text);
         let terms = &index.analysis.terms;
@@ -680,7 +743,7 @@ impl PatternMatcher {
             start,
             end,
             how: MatchKind::Pattern,
-            matched: self.sources[m.pattern().as_usize()].clone(),
+            matched: &self.sources[m.pattern().as_usize()],
             negated,
         });
     }
@@ -689,7 +752,12 @@ impl PatternMatcher {
     /// sorted, a superset of where each pattern can match: the same as a search of the whole
     /// text for all the patterns at once (leftmost first, earlier patterns first at one offset,
     /// not overlapping), but each search is anchored and short.
-    fn find_at(&self, index: &AnswerIndex<'_>, candidates: &[(usize, u32)], out: &mut Vec<Match>) {
+    fn find_at<'m>(
+        &'m self,
+        index: &AnswerIndex<'_>,
+        candidates: &[(usize, u32)],
+        out: &mut Vec<Match<'m>>,
+    ) {
         let text = index.normalized().text.as_str();
         let mut from = 0;
         for &(at, pattern) in candidates {
@@ -721,7 +789,7 @@ impl Matcher for PatternMatcher {
     }
 
     /// Searches the whole normalized answer.
-    fn find(&self, index: &AnswerIndex<'_>, out: &mut Vec<Match>) {
+    fn find<'m>(&'m self, index: &AnswerIndex<'_>, out: &mut Vec<Match<'m>>) {
         let Some(regex) = self.regex() else {
             return;
         };
@@ -798,7 +866,7 @@ impl PatternSet {
     }
 
     /// Appends every match of every pattern in `answer` to `out`.
-    pub fn find(&self, index: &AnswerIndex<'_>, out: &mut Vec<Match>) {
+    pub fn find<'m>(&'m self, index: &AnswerIndex<'_>, out: &mut Vec<Match<'m>>) {
         if self.matchers.is_empty() {
             return;
         }
@@ -1106,7 +1174,8 @@ patterns = ['\bon_?stack\b', '\bstack\b']
             let analysis = analyzer.analyze(answer);
             let index = AnswerIndex::new(answer, &analysis, &Vocabulary::default(), &analyzer);
             let mut expected = Vec::new();
-            for m in matchers() {
+            let singles = matchers();
+            for m in &singles {
                 m.find(&index, &mut expected);
             }
             let mut actual = Vec::new();
