@@ -99,7 +99,7 @@ impl<'a> Jsonl<'a> {
 
 /// One row as a line of JSON.
 fn render(row: &Row, out: &mut Vec<u8>) -> anyhow::Result<()> {
-    super::write_json(out, &JsonRow::from(row))?;
+    super::write_json_row(out, &JsonRow::from(row))?;
     out.push(b'\n');
     Ok(())
 }
