@@ -942,6 +942,45 @@ fn build_prefixes(
 mod tests {
     use super::*;
 
+    #[test]
+    fn the_prefix_filter_never_forgets_a_prefix() {
+        let mut filter = PrefixFilter::default();
+        let words = [
+            "backoff",
+            "multicloud",
+            "idempotency",
+            "bluegreen",
+            "observability",
+        ];
+        assert!(
+            words
+                .iter()
+                .all(|w| !filter.may_contain(prefix_hash(&w[..3])))
+        );
+        let mut vocabulary = Vocabulary::default();
+        let analyzer = Analyzer::new();
+        for word in words {
+            for term in &analyzer.analyze(word).terms {
+                vocabulary.intern(term);
+            }
+        }
+        filter = vocabulary.prefixes.clone();
+        for word in words {
+            let norm = analyzer.analyze(word).terms[0].norm.clone();
+            for cut in 2..=norm.len() - 2 {
+                assert!(
+                    filter.may_contain(prefix_hash(&norm[..cut])),
+                    "{word} {cut}"
+                );
+            }
+        }
+        // "back off" is found as "backoff" through the filter.
+        let text = "we back off between retries";
+        let analysis = analyzer.analyze(text);
+        let index = AnswerIndex::new(text, &analysis, &vocabulary, &analyzer);
+        assert!(index.distinct_words() >= 1);
+    }
+
     /// Compiles `aliases` as one concept and returns the matches in `answer` as (text, kind, negated).
     fn matches(aliases: &[&str], any_order: bool, answer: &str) -> Vec<(String, MatchKind, bool)> {
         let analyzer = Analyzer::new();
