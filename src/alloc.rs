@@ -55,43 +55,38 @@ const FAST: mimalloc::MiMalloc = mimalloc::MiMalloc;
 #[cfg(not(all(target_os = "linux", target_env = "gnu")))]
 const FAST: System = System;
 
+/// Forwards one `GlobalAlloc` call to the allocator of this process.
+macro_rules! forward {
+    ($method:ident($($arg:expr),*)) => {
+        if Allocator::mimalloc() {
+            unsafe { FAST.$method($($arg),*) }
+        } else {
+            unsafe { System.$method($($arg),*) }
+        }
+    };
+}
+
 // SAFETY: every call goes to one allocator, the same for the whole life of the process (see
 // `Allocator::mimalloc`), and both allocators uphold `GlobalAlloc`'s contract.
 unsafe impl GlobalAlloc for Allocator {
     #[inline]
     unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        if Self::mimalloc() {
-            unsafe { FAST.alloc(layout) }
-        } else {
-            unsafe { System.alloc(layout) }
-        }
+        forward!(alloc(layout))
     }
 
     #[inline]
     unsafe fn alloc_zeroed(&self, layout: Layout) -> *mut u8 {
-        if Self::mimalloc() {
-            unsafe { FAST.alloc_zeroed(layout) }
-        } else {
-            unsafe { System.alloc_zeroed(layout) }
-        }
+        forward!(alloc_zeroed(layout))
     }
 
     #[inline]
     unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
-        if Self::mimalloc() {
-            unsafe { FAST.dealloc(ptr, layout) }
-        } else {
-            unsafe { System.dealloc(ptr, layout) }
-        }
+        forward!(dealloc(ptr, layout))
     }
 
     #[inline]
     unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
-        if Self::mimalloc() {
-            unsafe { FAST.realloc(ptr, layout, new_size) }
-        } else {
-            unsafe { System.realloc(ptr, layout, new_size) }
-        }
+        forward!(realloc(ptr, layout, new_size))
     }
 }
 

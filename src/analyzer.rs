@@ -237,10 +237,9 @@ impl Analyzer {
                     .zip(raw.get(k))
                     .is_some_and(|(a, b)| is_hyphen(&text[a.end..b.start]))
             };
-            if token.stop
-                && !token.acronym
-                && !((i > 0 && hyphenated(i - 1, i)) || hyphenated(i, i + 1))
-            {
+            // Asked only of stop words: most tokens never look at their neighbours.
+            let in_compound = || (i > 0 && hyphenated(i - 1, i)) || hyphenated(i, i + 1);
+            if token.stop && !token.acronym && !in_compound() {
                 continue;
             }
             keep[i] = true;
