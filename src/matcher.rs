@@ -271,11 +271,12 @@ impl<'a> AnswerIndex<'a> {
         analyzer: &Analyzer,
     ) -> Self {
         let terms = &analysis.terms;
-        let mut occurrences = Vec::new();
+        // In text order.
+        let mut found = Vec::new();
         for (i, term) in terms.iter().enumerate() {
             let i32 = i as u32;
             if let Some(word) = vocabulary.get(&term.stem) {
-                occurrences.push(Occurrence {
+                found.push(Occurrence {
                     word,
                     first: i32,
                     last: i32,
@@ -286,7 +287,7 @@ impl<'a> AnswerIndex<'a> {
                 && joinable(&text[term.end..next.start])
                 && let Some(word) = vocabulary.joined(&term.norm, &next.norm, analyzer)
             {
-                occurrences.push(Occurrence {
+                found.push(Occurrence {
                     word,
                     first: i32,
                     last: i32 + 1,
@@ -296,7 +297,7 @@ impl<'a> AnswerIndex<'a> {
                 && !term.dictionary
                 && let Some((word, distance)) = vocabulary.closest(term)
             {
-                occurrences.push(Occurrence {
+                found.push(Occurrence {
                     word,
                     first: i32,
                     last: i32,
@@ -304,17 +305,25 @@ impl<'a> AnswerIndex<'a> {
                 });
             }
         }
-        occurrences.sort_by_key(|o| (o.word, o.first));
-        // Where each vocabulary word's occurrences start and end: one lookup per alias word.
+        // Grouped by word, each word's occurrences in text order, as sorting by (word, first)
+        // would leave them: a counting sort, since the terms were visited in order and the
+        // vocabulary is small. `ranges` counts each word's occurrences first, then becomes each
+        // word's slice (its end advancing as the slice fills).
         let mut ranges = vec![(0u32, 0u32); vocabulary.words.len()];
-        let mut i = 0;
-        while i < occurrences.len() {
-            let word = occurrences[i].word;
-            let start = i;
-            while i < occurrences.len() && occurrences[i].word == word {
-                i += 1;
-            }
-            ranges[word as usize] = (start as u32, i as u32);
+        for o in &found {
+            ranges[o.word as usize].1 += 1;
+        }
+        let mut at = 0;
+        for range in &mut ranges {
+            let count = range.1;
+            *range = (at, at);
+            at += count;
+        }
+        let mut occurrences = found.clone();
+        for o in found {
+            let range = &mut ranges[o.word as usize];
+            occurrences[range.1 as usize] = o;
+            range.1 += 1;
         }
         AnswerIndex {
             text,
