@@ -190,22 +190,16 @@ impl std::fmt::Debug for Analyzer {
     }
 }
 
-/// A raw token from the pipeline, before stop words are dropped.
+/// A raw token from the pipeline, before stop words are dropped. It shares the analysis of its
+/// word with the thread's word cache: most tokens are stop words, never copied into a term.
 #[derive(Clone, Debug)]
 pub(crate) struct RawToken {
     pub start: usize,
     pub end: usize,
-    pub norm: Word,
-    pub stem: Word,
-    pub acronym: bool,
-    pub number: bool,
-    pub dictionary: bool,
-    pub stop: bool,
+    pub info: std::rc::Rc<WordInfo>,
     pub sentence: u32,
     /// A clause boundary (comma, semicolon, "but", sentence end) stands before this token.
     pub clause_start: bool,
-    /// It may open a negation scope ([`negation::may_open_scope`]).
-    pub may_open_scope: bool,
 }
 
 impl Analyzer {
@@ -239,24 +233,25 @@ impl Analyzer {
             };
             // Asked only of stop words: most tokens never look at their neighbours.
             let in_compound = || (i > 0 && hyphenated(i - 1, i)) || hyphenated(i, i + 1);
-            if token.stop && !token.acronym && !in_compound() {
+            if token.info.stop && !token.info.acronym && !in_compound() {
                 continue;
             }
             keep[i] = true;
         }
-        for (i, token) in raw.into_iter().enumerate() {
+        for (i, token) in raw.iter().enumerate() {
             if !keep[i] {
                 continue;
             }
+            let info = &*token.info;
             terms.push(Term {
                 start: token.start,
                 end: token.end,
-                norm: token.norm,
-                stem: token.stem,
+                norm: info.norm.clone(),
+                stem: info.stem.clone(),
                 sentence: token.sentence,
-                acronym: token.acronym,
-                number: token.number,
-                dictionary: token.dictionary,
+                acronym: info.acronym,
+                number: info.number,
+                dictionary: info.dictionary,
                 negation: negated[i],
             });
         }
@@ -297,13 +292,15 @@ impl Analyzer {
                 let gap = &text[prev_end..start];
                 let original = &text[start..end];
                 let info = match cache.get(original) {
-                    Some(info) => info.clone(),
+                    Some(info) => std::rc::Rc::clone(info),
                     None => {
-                        let info = precomputed(original).unwrap_or_else(|| analyze_word(original));
+                        let info = std::rc::Rc::new(
+                            precomputed(original).unwrap_or_else(|| analyze_word(original)),
+                        );
                         if cache.len() >= WORD_CACHE_CAPACITY {
                             cache.clear();
                         }
-                        cache.insert(original.into(), info.clone());
+                        cache.insert(original.into(), std::rc::Rc::clone(&info));
                         info
                     }
                 };
@@ -324,13 +321,7 @@ impl Analyzer {
                     start,
                     end,
                     clause_start: clause_break || sentence_break || info.conjunction,
-                    norm: info.norm,
-                    stem: info.stem,
-                    acronym: info.acronym,
-                    number: info.number,
-                    dictionary: info.dictionary,
-                    stop: info.stop,
-                    may_open_scope: info.may_open_scope,
+                    info,
                     sentence,
                 });
                 prev_end = end;
@@ -480,7 +471,7 @@ const WORD_CACHE_CAPACITY: usize = 1 << 16;
 
 thread_local! {
     /// Words a thread has analysed, by the word as written.
-    static WORDS: std::cell::RefCell<rustc_hash::FxHashMap<Box<str>, WordInfo>> =
+    static WORDS: std::cell::RefCell<rustc_hash::FxHashMap<Box<str>, std::rc::Rc<WordInfo>>> =
         std::cell::RefCell::new(rustc_hash::FxHashMap::default());
 }
 

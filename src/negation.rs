@@ -17,7 +17,7 @@
 //! ("we avoid a big-bang cutover") but name the goal of a right one ("avoid vendor lock-in"), so
 //! they cancel misconceptions only, never concepts.
 
-use crate::analyzer::{RawToken, is_stop_word};
+use crate::analyzer::RawToken;
 
 /// How many content words a forward cue reaches.
 const FORWARD_REACH: usize = 6;
@@ -49,13 +49,13 @@ pub(crate) fn may_open_scope(norm: &str) -> bool {
 pub(crate) fn scopes(tokens: &[RawToken]) -> Vec<Option<Cue>> {
     let mut out = vec![None; tokens.len()];
     for (i, token) in tokens.iter().enumerate() {
-        if !token.may_open_scope {
+        if !token.info.may_open_scope {
             continue;
         }
-        let next = tokens.get(i + 1).map(|t| t.norm.as_str());
+        let next = tokens.get(i + 1).map(|t| t.info.norm.as_str());
         // The cue of "doesn't" is "doesn": the "t" is a stop word, never part of an alias, and an
         // alias such as "doesn't require energy" must carry its own cue.
-        let at = if token.norm == "t" && i > 0 {
+        let at = if token.info.norm == "t" && i > 0 {
             tokens[i - 1].start
         } else {
             token.start
@@ -68,20 +68,23 @@ pub(crate) fn scopes(tokens: &[RawToken]) -> Vec<Option<Cue>> {
             offset: token.start,
             strong: false,
         };
-        if is_soft_forward_cue(&token.norm) {
+        if is_soft_forward_cue(&token.info.norm) {
             mark_forward(tokens, i + 1, FORWARD_REACH, soft, &mut out);
-        } else if is_soft_dismissal(&token.norm) {
+        } else if is_soft_dismissal(&token.info.norm) {
             mark_clause(tokens, i, soft, &mut out);
         } else if is_forward_cue(tokens, i) {
-            let whether_or_not = token.norm == "not"
+            let whether_or_not = token.info.norm == "not"
                 && i >= 2
-                && tokens[i - 1].norm == "or"
-                && tokens[i - 2].norm == "whether";
-            if whether_or_not || ignored_idiom(&token.norm, next) || opens_explanation(tokens, i) {
+                && tokens[i - 1].info.norm == "or"
+                && tokens[i - 2].info.norm == "whether";
+            if whether_or_not
+                || ignored_idiom(&token.info.norm, next)
+                || opens_explanation(tokens, i)
+            {
                 continue;
             }
             // "cannot ship without a sign-off": two negations make the sign-off required.
-            if token.norm == "without"
+            if token.info.norm == "without"
                 && let Some(outer) = out[i].filter(|c| c.strong)
             {
                 for slot in out.iter_mut().skip(i + 1) {
@@ -98,11 +101,11 @@ pub(crate) fn scopes(tokens: &[RawToken]) -> Vec<Option<Cue>> {
             } else {
                 mark_forward(tokens, i + 1, FORWARD_REACH, cue, &mut out);
             }
-        } else if (token.norm == "instead" && next == Some("of"))
-            || (token.norm == "rather" && next == Some("than"))
+        } else if (token.info.norm == "instead" && next == Some("of"))
+            || (token.info.norm == "rather" && next == Some("than"))
         {
             mark_forward(tokens, i + 2, ALTERNATIVE_REACH, cue, &mut out);
-        } else if is_dismissive_word(&token.norm) {
+        } else if is_dismissive_word(&token.info.norm) {
             mark_clause(tokens, i, cue, &mut out);
         }
     }
@@ -110,12 +113,12 @@ pub(crate) fn scopes(tokens: &[RawToken]) -> Vec<Option<Cue>> {
 }
 
 fn is_forward_cue(tokens: &[RawToken], i: usize) -> bool {
-    let norm = tokens[i].norm.as_str();
+    let norm = tokens[i].info.norm.as_str();
     // don't, isn't, won't: the tokenizer splits at the apostrophe, leaving "t" after "...n".
     is_cue_word(norm)
         || (norm == "t"
             && i > 0
-            && tokens[i - 1].norm.ends_with('n')
+            && tokens[i - 1].info.norm.ends_with('n')
             && tokens[i].start - tokens[i - 1].end <= 3)
 }
 
@@ -157,7 +160,7 @@ fn ignored_idiom(cue: &str, next: Option<&str>) -> bool {
 
 /// "Without jitter, clients retry in lockstep": an explanation of why the thing matters.
 fn opens_explanation(tokens: &[RawToken], i: usize) -> bool {
-    tokens[i].norm == "without" && (i == 0 || tokens[i - 1].sentence != tokens[i].sentence)
+    tokens[i].info.norm == "without" && (i == 0 || tokens[i - 1].sentence != tokens[i].sentence)
 }
 
 /// "X is not needed", "X isn't necessary": the cue dismisses its whole clause, subject included.
@@ -166,11 +169,11 @@ fn opens_explanation(tokens: &[RawToken], i: usize) -> bool {
 fn dismisses(tokens: &[RawToken], i: usize) -> bool {
     let copula = |t: &RawToken| {
         matches!(
-            t.norm.as_str(),
+            t.info.norm.as_str(),
             "is" | "are" | "was" | "were" | "be" | "been" | "isn" | "aren" | "wasn" | "weren"
         )
     };
-    let after_copula = match tokens[i].norm.as_str() {
+    let after_copula = match tokens[i].info.norm.as_str() {
         "isnt" | "arent" | "wasnt" | "werent" => true,
         "t" => i > 0 && copula(&tokens[i - 1]),
         _ => i > 0 && copula(&tokens[i - 1]),
@@ -182,7 +185,7 @@ fn dismisses(tokens: &[RawToken], i: usize) -> bool {
             .take_while(|t| !t.clause_start)
             .any(|t| {
                 matches!(
-                    t.norm.as_str(),
+                    t.info.norm.as_str(),
                     "need"
                         | "needed"
                         | "necessary"
@@ -250,11 +253,11 @@ fn mark(slot: &mut Option<Cue>, cue: Cue) {
 /// "and"/"or" followed by a new subject starts a new clause.
 fn opens_new_clause(tokens: &[RawToken], j: usize) -> bool {
     matches!(
-        tokens[j].norm.as_str(),
+        tokens[j].info.norm.as_str(),
         "and" | "or" | "so" | "because" | "since"
     ) && tokens.get(j + 1).is_some_and(|t| {
         matches!(
-            t.norm.as_str(),
+            t.info.norm.as_str(),
             "the"
                 | "we"
                 | "our"
@@ -284,7 +287,7 @@ fn mark_forward(tokens: &[RawToken], from: usize, reach: usize, cue: Cue, out: &
             break;
         }
         mark(&mut out[j], cue);
-        if !is_stop_word(&tokens[j].norm) {
+        if !tokens[j].info.stop {
             content += 1;
             if content >= reach {
                 break;
