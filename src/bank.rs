@@ -202,10 +202,16 @@ impl Bank {
 
     /// The question with this id. `07`, `q7` and `Q07` all name question `7`.
     pub fn question(&self, id: &str) -> Result<&Question, LoadError> {
-        let wanted = canonical_id(id);
-        self.questions
-            .iter()
-            .find(|q| q.id == id || canonical_id(&q.id) == wanted)
+        // The id as written first: a batch looks up every answer's question, and canonical ids
+        // cost an allocation per question compared.
+        let exact = self.questions.iter().find(|q| q.id == id);
+        exact
+            .or_else(|| {
+                let wanted = canonical_id(id);
+                self.questions
+                    .iter()
+                    .find(|q| canonical_id(&q.id) == wanted)
+            })
             .ok_or_else(|| LoadError::UnknownQuestion {
                 id: id.to_string(),
                 known: self.questions.iter().map(|q| q.id.clone()).collect(),

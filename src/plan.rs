@@ -79,8 +79,10 @@ pub fn plan<'t>(path: &str, text: &'t str, given: Option<Claim>) -> Result<Plan<
             parts: Vec::new(),
         });
     }
-    let sections = takehome::split_sections(&masked);
+    // Sections are looked for only where they can matter: a declared question takes the whole
+    // file without them.
     let parts = if let Some(given) = given {
+        let sections = takehome::split_sections(&masked);
         let wanted = declaration::canonical(&given.question);
         let chosen: Vec<Part> = sections
             .iter()
@@ -94,20 +96,23 @@ pub fn plan<'t>(path: &str, text: &'t str, given: Option<Claim>) -> Result<Plan<
         }
     } else if let Some(claim) = declarations.question {
         vec![Part::whole(&masked, Some(claim))]
-    } else if sections.iter().any(|s| s.explicit) {
-        sections
-            .iter()
-            .map(|s| Part::section(s, Source::Section))
-            .collect()
-    } else if let Some(claim) = declaration::question_in_path(path) {
-        vec![Part::whole(&masked, Some(claim))]
-    } else if !sections.is_empty() {
-        sections
-            .iter()
-            .map(|s| Part::section(s, Source::Section))
-            .collect()
     } else {
-        vec![Part::whole(&masked, None)]
+        let sections = takehome::split_sections(&masked);
+        if sections.iter().any(|s| s.explicit) {
+            sections
+                .iter()
+                .map(|s| Part::section(s, Source::Section))
+                .collect()
+        } else if let Some(claim) = declaration::question_in_path(path) {
+            vec![Part::whole(&masked, Some(claim))]
+        } else if !sections.is_empty() {
+            sections
+                .iter()
+                .map(|s| Part::section(s, Source::Section))
+                .collect()
+        } else {
+            vec![Part::whole(&masked, None)]
+        }
     };
     Ok(Plan {
         text: masked,
