@@ -113,7 +113,8 @@ pub struct JsonWarning<'a> {
     pub message: &'a str,
 }
 
-fn evidence(e: &[report::Evidence]) -> Vec<JsonEvidence<'_>> {
+/// The wire form of a list of evidence.
+pub fn evidence(e: &[report::Evidence]) -> Vec<JsonEvidence<'_>> {
     e.iter()
         .map(|e| JsonEvidence {
             line: e.line,
@@ -155,26 +156,34 @@ impl<'a> From<&'a Report> for JsonReport<'a> {
                 })
                 .collect(),
             groups: &r.groups,
-            misconceptions: r
-                .misconceptions
-                .iter()
-                .map(|m| JsonMisconception {
-                    id: &m.id,
-                    label: &m.label,
-                    penalty: m.penalty,
-                    explanation: &m.explanation,
-                    evidence: evidence(&m.evidence),
-                })
-                .collect(),
-            warnings: r
-                .warnings
-                .iter()
-                .map(|w| JsonWarning {
-                    code: w.code.as_str(),
-                    message: &w.message,
-                })
-                .collect(),
+            misconceptions: misconceptions(r),
+            warnings: warnings(r),
             stats: r.stats,
         }
     }
+}
+
+/// The wire form of a report's misconceptions.
+pub fn misconceptions(r: &Report) -> Vec<JsonMisconception<'_>> {
+    r.misconceptions
+        .iter()
+        .map(|m| JsonMisconception {
+            id: &m.id,
+            label: &m.label,
+            penalty: m.penalty,
+            explanation: &m.explanation,
+            evidence: evidence(&m.evidence),
+        })
+        .collect()
+}
+
+/// The wire form of a report's warnings.
+pub fn warnings(r: &Report) -> Vec<JsonWarning<'_>> {
+    r.warnings
+        .iter()
+        .map(|w| JsonWarning {
+            code: w.code.as_str(),
+            message: &w.message,
+        })
+        .collect()
 }
