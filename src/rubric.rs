@@ -612,32 +612,19 @@ pub fn compile_patterns(patterns: &[&str], anchored: bool) -> Result<PatternRege
     use regex_automata::hybrid;
     use regex_automata::meta;
     use regex_automata::nfa::thompson::{self, WhichCaptures, pikevm::PikeVM};
-    let syntax = |unicode: bool| {
-        regex_automata::util::syntax::Config::new()
-            .case_insensitive(true)
-            .unicode(unicode)
-    };
+    // Each pattern gets ASCII classes when it allows them, and Unicode otherwise (see
+    // [`parse_pattern`]); `unicode` says whether some pattern needed it.
+    let mut unicode = false;
+    let hirs = patterns
+        .iter()
+        .map(|p| {
+            let (hir, needed) = parse_pattern(p)?;
+            unicode |= needed;
+            Ok(hir)
+        })
+        .collect::<Result<Vec<_>, String>>()?;
     if anchored {
-        // Parsed once and compiled to one NFA, which the lazy DFA and the Pike VM share. Each
-        // pattern gets ASCII classes when it allows them, and Unicode otherwise.
-        let mut unicode = false;
-        let hirs = patterns
-            .iter()
-            .map(|p| {
-                let parse = |unicode: bool| {
-                    regex_syntax::ParserBuilder::new()
-                        .case_insensitive(true)
-                        .unicode(unicode)
-                        .build()
-                        .parse(p)
-                        .map_err(|e| e.to_string())
-                };
-                parse(false).or_else(|_| {
-                    unicode = true;
-                    parse(true)
-                })
-            })
-            .collect::<Result<Vec<_>, String>>()?;
+        // Compiled to one NFA, which the lazy DFA and the Pike VM share.
         let nfa = thompson::Compiler::new()
             .configure(
                 thompson::Config::new()
@@ -664,21 +651,78 @@ pub fn compile_patterns(patterns: &[&str], anchored: bool) -> Result<PatternRege
             vm,
         })));
     }
-    let build = |unicode: bool| {
-        meta::Regex::builder()
-            .configure(
-                meta::Config::new()
-                    .which_captures(WhichCaptures::Implicit)
-                    .auto_prefilter(false)
-                    .nfa_size_limit(Some(1 << 20)),
-            )
-            .syntax(syntax(unicode))
-            .build_many(patterns)
-            .map_err(|e| e.to_string())
-    };
-    build(false)
-        .or_else(|_| build(true))
+    meta::Regex::builder()
+        .configure(
+            meta::Config::new()
+                .which_captures(WhichCaptures::Implicit)
+                .auto_prefilter(false)
+                .nfa_size_limit(Some(1 << 20)),
+        )
+        .build_many_from_hir(&hirs)
+        .map_err(|e| e.to_string())
         .map(PatternRegex::Full)
+}
+
+/// Parses one rubric pattern, case-insensitively: with ASCII classes when it allows them (the
+/// regex then compiles several times faster), else in Unicode mode, which `[^.]` or a literal
+/// `£` needs. Even then its `\w`, `\d`, `\s` and `\b` stay ASCII, as in every other pattern:
+/// a Unicode `\w` alone made one pattern take milliseconds to compile. Returns the pattern and
+/// whether it needed Unicode.
+fn parse_pattern(pattern: &str) -> Result<(regex_syntax::hir::Hir, bool), String> {
+    let parse = |pattern: &str, unicode: bool| {
+        regex_syntax::ParserBuilder::new()
+            .case_insensitive(true)
+            .unicode(unicode)
+            .build()
+            .parse(pattern)
+    };
+    if let Ok(hir) = parse(pattern, false) {
+        return Ok((hir, false));
+    }
+    let hir = ascii_classes(pattern)
+        .and_then(|ascii| parse(&ascii, true).ok())
+        .map_or_else(|| parse(pattern, true), Ok)
+        .map_err(|e| e.to_string())?;
+    Ok((hir, true))
+}
+
+/// `pattern` with each `\w`, `\d`, `\s` and `\b` outside brackets wrapped in `(?-u:...)`;
+/// `None` if it does not parse.
+fn ascii_classes(pattern: &str) -> Option<String> {
+    use regex_syntax::ast::{self, Ast};
+    struct Spans(Vec<ast::Span>);
+    impl ast::Visitor for Spans {
+        type Output = Vec<ast::Span>;
+        type Err = ();
+        fn finish(self) -> Result<Self::Output, ()> {
+            Ok(self.0)
+        }
+        fn visit_pre(&mut self, ast: &Ast) -> Result<(), ()> {
+            match ast {
+                // Negated classes (\W) would match bytes of other characters in ASCII mode.
+                Ast::ClassPerl(class) if !class.negated => self.0.push(class.span),
+                Ast::Assertion(a) if a.kind == ast::AssertionKind::WordBoundary => {
+                    self.0.push(a.span)
+                }
+                _ => {}
+            }
+            Ok(())
+        }
+    }
+    let parsed = ast::parse::Parser::new().parse(pattern).ok()?;
+    let mut spans = ast::visit(&parsed, Spans(Vec::new())).ok()?;
+    spans.sort_by_key(|span| span.start.offset);
+    let mut out = String::with_capacity(pattern.len() + 8 * spans.len());
+    let mut at = 0;
+    for span in spans {
+        out.push_str(pattern.get(at..span.start.offset)?);
+        out.push_str("(?-u:");
+        out.push_str(pattern.get(span.start.offset..span.end.offset)?);
+        out.push(')');
+        at = span.end.offset;
+    }
+    out.push_str(pattern.get(at..)?);
+    Some(out)
 }
 
 type CacheFn = Box<
@@ -758,6 +802,38 @@ impl PatternRegex {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_pattern_that_needs_unicode_keeps_ascii_classes() {
+        assert_eq!(
+            ascii_classes(r"\bsav\w*\b[^.]{0,5}\d+\s(%|pct)").as_deref(),
+            Some(r"(?-u:\b)sav(?-u:\w)*(?-u:\b)[^.]{0,5}(?-u:\d)+(?-u:\s)(%|pct)")
+        );
+        // Inside brackets, negated, and \B: left as written.
+        assert_eq!(ascii_classes(r"[\w-]+\W\B").as_deref(), Some(r"[\w-]+\W\B"));
+        let (_, unicode) = parse_pattern(r"\bsav\w*").unwrap();
+        assert!(!unicode);
+        let (_, unicode) = parse_pattern(r"\bsav\w*\b[^.]{0,20}?\d+%").unwrap();
+        assert!(unicode);
+        for anchored in [false, true] {
+            let regex =
+                compile_patterns(&[r"\bsav\w*\b[^.]{0,20}?\d+%", r"\u{a3}\d+"], anchored).unwrap();
+            for (text, pattern, end) in [
+                ("savings of about 30% a year", 0, 20),
+                ("caf\u{e9} savings \u{2014} 30%", 0, 21),
+                ("\u{a3}300 a month", 1, 5),
+            ] {
+                let start = text.find(['s', '\u{a3}']).unwrap();
+                let input = regex_automata::Input::new(text).span(start..text.len());
+                let found = regex.search(&input).unwrap_or_else(|| panic!("{text}"));
+                assert_eq!(
+                    (found.pattern().as_usize(), found.start(), found.end()),
+                    (pattern, start, end),
+                    "{text}"
+                );
+            }
+        }
+    }
 
     const GOOD: &str = r#"
 question = "22"
