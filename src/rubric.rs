@@ -675,14 +675,14 @@ fn parse_pattern(pattern: &str) -> Result<(regex_syntax::hir::Hir, bool), String
             .unicode(unicode)
             .build()
             .parse(pattern)
+            .map_err(|e| e.to_string())
     };
     if let Ok(hir) = parse(pattern, false) {
         return Ok((hir, false));
     }
     let hir = ascii_classes(pattern)
         .and_then(|ascii| parse(&ascii, true).ok())
-        .map_or_else(|| parse(pattern, true), Ok)
-        .map_err(|e| e.to_string())?;
+        .map_or_else(|| parse(pattern, true), Ok)?;
     Ok((hir, true))
 }
 
