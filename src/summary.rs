@@ -4,7 +4,8 @@
 //! A summary keeps counters and one score per answer, never the reports themselves, so that it
 //! stays small however many answers stream past it.
 
-use std::collections::HashMap;
+// Fx hashing: every answer of a batch is counted here (the order never shows: lists are sorted).
+use rustc_hash::FxHashMap as HashMap;
 
 use serde::Serialize;
 
@@ -89,7 +90,7 @@ impl Summary {
             }
         }
         if !self.missed.contains_key(question) {
-            self.missed.insert(question.to_string(), HashMap::new());
+            self.missed.insert(question.to_string(), HashMap::default());
         }
         let Some(missed) = self.missed.get_mut(question) else {
             return;
