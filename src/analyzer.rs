@@ -191,7 +191,7 @@ impl std::fmt::Debug for Analyzer {
 }
 
 /// A raw token from the pipeline, before stop words are dropped. It shares the analysis of its
-/// word with the thread's word cache: most tokens are stop words, never copied into a term.
+/// word with the thread's word cache: stop words, many of the tokens, are never copied.
 #[derive(Clone, Debug)]
 pub(crate) struct RawToken {
     pub start: usize,

@@ -49,6 +49,21 @@ pub struct JsonVerdict<'a> {
     pub missing_required: Vec<&'a str>,
 }
 
+impl<'a> From<&'a crate::cli::grading::Verdict> for JsonVerdict<'a> {
+    fn from(verdict: &'a crate::cli::grading::Verdict) -> Self {
+        JsonVerdict {
+            passed: verdict.passed,
+            min_score: verdict.min_score,
+            below_min_score: verdict.below,
+            missing_required: verdict
+                .missing_required
+                .iter()
+                .map(|(id, _)| id.as_str())
+                .collect(),
+        }
+    }
+}
+
 impl<'a> From<&'a Row> for JsonRow<'a> {
     fn from(row: &'a Row) -> Self {
         let section = row.section.as_ref().map(|s| JsonSection {
@@ -60,17 +75,7 @@ impl<'a> From<&'a Row> for JsonRow<'a> {
                 file: &row.file,
                 section,
                 question_from: Some(g.source.as_str()),
-                verdict: Some(JsonVerdict {
-                    passed: g.verdict.passed,
-                    min_score: g.verdict.min_score,
-                    below_min_score: g.verdict.below,
-                    missing_required: g
-                        .verdict
-                        .missing_required
-                        .iter()
-                        .map(|(id, _)| id.as_str())
-                        .collect(),
-                }),
+                verdict: Some(JsonVerdict::from(&g.verdict)),
                 report: Some(JsonReport::from(&g.report).with_detection(g.detection.as_ref())),
                 question_id: None,
                 error: None,
@@ -275,15 +280,6 @@ fn write_graded(
     let Some(template) = templates.get(&report.question.id) else {
         return Ok(super::write_json_row(out, &JsonRow::from(row))?);
     };
-    let JsonRow {
-        file,
-        section,
-        verdict: Some(verdict),
-        ..
-    } = JsonRow::from(row)
-    else {
-        return Ok(super::write_json_row(out, &JsonRow::from(row))?);
-    };
     // Whole objects written by sonic-rs, then opened up: the braces come off so that their
     // fields join the row's object.
     fn fields<T: Serialize>(out: &mut Vec<u8>, value: &T) -> std::io::Result<()> {
@@ -312,10 +308,13 @@ fn write_graded(
     fields(
         out,
         &RowHead {
-            file,
-            section,
+            file: &row.file,
+            section: row.section.as_ref().map(|s| JsonSection {
+                heading: &s.heading,
+                line: s.line,
+            }),
             question_from: graded.source.as_str(),
-            verdict,
+            verdict: JsonVerdict::from(&graded.verdict),
         },
     )?;
     out.push(b',');
