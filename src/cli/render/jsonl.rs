@@ -505,14 +505,19 @@ mod tests {
         );
     }
 
+    /// The report on the first sample of a built-in question.
+    fn first_sample_graded(id: &str) -> Report {
+        let bank = Bank::builtin();
+        let question = bank.question(id).unwrap();
+        let rubric = bank.rubric(question).unwrap();
+        let text = rubric.samples[0].text.clone();
+        Grader::new(question, rubric, &Analyzer::new()).grade(&text)
+    }
+
     #[test]
     fn every_kind_of_evidence_is_written_as_json_row_writes_it() {
         use itdq::report::{Evidence, MatchKind};
-        let bank = Bank::builtin();
-        let question = bank.question("13").unwrap();
-        let rubric = bank.rubric(question).unwrap();
-        let text = rubric.samples[0].text.clone();
-        let mut report = Grader::new(question, rubric, &Analyzer::new()).grade(&text);
+        let mut report = first_sample_graded("13");
         let kinds = [
             MatchKind::Exact,
             MatchKind::Stem,
@@ -549,11 +554,7 @@ mod tests {
 
     #[test]
     fn a_rubric_changed_under_the_same_id_gets_a_new_template() {
-        let bank = Bank::builtin();
-        let question = bank.question("22").unwrap();
-        let rubric = bank.rubric(question).unwrap();
-        let text = rubric.samples[0].text.clone();
-        let report = Grader::new(question, rubric, &Analyzer::new()).grade(&text);
+        let report = first_sample_graded("22");
         let mut changed = report.clone();
         changed.concepts[0].label.push_str(" (revised)");
         changed.concepts[1].hint = None;
