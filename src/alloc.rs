@@ -51,7 +51,7 @@ impl Allocator {
 }
 
 #[cfg(all(target_os = "linux", target_env = "gnu"))]
-const FAST: mimalloc::MiMalloc = mimalloc::MiMalloc;
+const FAST: fast::Fast = fast::Fast;
 #[cfg(not(all(target_os = "linux", target_env = "gnu")))]
 const FAST: System = System;
 
@@ -68,47 +68,64 @@ macro_rules! forward {
 
 // SAFETY: every call goes to one allocator, the same for the whole life of the process (see
 // `Allocator::mimalloc`), and both allocators uphold `GlobalAlloc`'s contract.
-/// mimalloc's plain entry points for blocks that need no more than pointer alignment, which
-/// every mimalloc block has: `MiMalloc` always takes the aligned path, a few instructions more
-/// on each of the batch's many small allocations.
+/// mimalloc, through its plain entry points for blocks that need no more than pointer
+/// alignment, which every mimalloc block has: `MiMalloc` always takes the aligned path, a few
+/// instructions more on each of the batch's many small allocations.
 #[cfg(all(target_os = "linux", target_env = "gnu"))]
-mod plain {
+mod fast {
     use libmimalloc_sys as ffi;
-    use std::alloc::Layout;
+    use mimalloc::MiMalloc;
+    use std::alloc::{GlobalAlloc, Layout};
 
-    pub fn serves(layout: Layout) -> bool {
+    pub struct Fast;
+
+    fn plain(layout: Layout) -> bool {
         layout.align() <= std::mem::align_of::<usize>()
     }
 
-    pub unsafe fn alloc(layout: Layout) -> *mut u8 {
-        unsafe { ffi::mi_malloc(layout.size()).cast() }
-    }
+    unsafe impl GlobalAlloc for Fast {
+        #[inline]
+        unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+            if plain(layout) {
+                unsafe { ffi::mi_malloc(layout.size()).cast() }
+            } else {
+                unsafe { MiMalloc.alloc(layout) }
+            }
+        }
 
-    pub unsafe fn alloc_zeroed(layout: Layout) -> *mut u8 {
-        unsafe { ffi::mi_zalloc(layout.size()).cast() }
-    }
+        #[inline]
+        unsafe fn alloc_zeroed(&self, layout: Layout) -> *mut u8 {
+            if plain(layout) {
+                unsafe { ffi::mi_zalloc(layout.size()).cast() }
+            } else {
+                unsafe { MiMalloc.alloc_zeroed(layout) }
+            }
+        }
 
-    pub unsafe fn realloc(ptr: *mut u8, new_size: usize) -> *mut u8 {
-        unsafe { ffi::mi_realloc(ptr.cast(), new_size).cast() }
+        #[inline]
+        unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+            unsafe { MiMalloc.dealloc(ptr, layout) }
+        }
+
+        #[inline]
+        unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
+            if plain(layout) {
+                unsafe { ffi::mi_realloc(ptr.cast(), new_size).cast() }
+            } else {
+                unsafe { MiMalloc.realloc(ptr, layout, new_size) }
+            }
+        }
     }
 }
 
 unsafe impl GlobalAlloc for Allocator {
     #[inline]
     unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        #[cfg(all(target_os = "linux", target_env = "gnu"))]
-        if plain::serves(layout) && Allocator::mimalloc() {
-            return unsafe { plain::alloc(layout) };
-        }
         forward!(alloc(layout))
     }
 
     #[inline]
     unsafe fn alloc_zeroed(&self, layout: Layout) -> *mut u8 {
-        #[cfg(all(target_os = "linux", target_env = "gnu"))]
-        if plain::serves(layout) && Allocator::mimalloc() {
-            return unsafe { plain::alloc_zeroed(layout) };
-        }
         forward!(alloc_zeroed(layout))
     }
 
@@ -119,10 +136,6 @@ unsafe impl GlobalAlloc for Allocator {
 
     #[inline]
     unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
-        #[cfg(all(target_os = "linux", target_env = "gnu"))]
-        if plain::serves(layout) && Allocator::mimalloc() {
-            return unsafe { plain::realloc(ptr, new_size) };
-        }
         forward!(realloc(ptr, layout, new_size))
     }
 }
