@@ -161,7 +161,11 @@ impl Summary {
         if self.scores.is_empty() {
             return None;
         }
-        let sum: f64 = self.scores.iter().map(|&s| f64::from(s)).sum();
+        // Summed in score order: a float sum depends on its order, and the batch counts answers
+        // in the order it grades them (by question), not in file order.
+        let mut scores = self.scores.clone();
+        scores.sort_by(f32::total_cmp);
+        let sum: f64 = scores.iter().map(|&s| f64::from(s)).sum();
         Some(round1(sum / self.scores.len() as f64))
     }
 

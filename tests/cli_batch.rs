@@ -372,6 +372,12 @@ fn an_empty_list_on_stdin_is_bad_input() {
     );
 }
 
+/// `batch . --format jsonl` in `dir`, on one thread and on two.
+fn jsonl_on_one_and_two_threads(dir: &Path) -> (Output, Output) {
+    let on = |jobs: &str| run(&["batch", ".", "--format", "jsonl", "--jobs", jobs], dir);
+    (on("1"), on("2"))
+}
+
 #[test]
 fn output_is_the_same_whatever_the_number_of_threads() {
     let dir = tempfile::tempdir().unwrap();
@@ -382,16 +388,90 @@ fn output_is_the_same_whatever_the_number_of_threads() {
             if i % 3 == 0 { WEAK_22 } else { STRONG_22 },
         );
     }
-    let one = run(
-        &["batch", ".", "--format", "jsonl", "--jobs", "1"],
-        dir.path(),
-    );
-    let two = run(
-        &["batch", ".", "--format", "jsonl", "--jobs", "2"],
-        dir.path(),
-    );
+    let (one, two) = jsonl_on_one_and_two_threads(dir.path());
     assert_eq!(one.stdout, two.stdout);
     assert_eq!(jsonl(&one).len(), 40);
+}
+
+/// Answers are graded sorted by question; rows must still come out in file order, each
+/// take-home's sections in the order they stand.
+#[test]
+fn rows_come_out_in_file_order_however_the_questions_are_mixed() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut expected: Vec<(String, Option<String>)> = Vec::new();
+    for i in 0..30 {
+        // Questions in an order unlike the files': 22, 13, 7, 1, 50, ...
+        let question = [22, 13, 7, 1, 50, 36][i % 6];
+        // One folder per candidate, walked in name order.
+        let name = match i % 10 {
+            3 => format!("c{i:02}/take-home.md"),
+            5 => format!("c{i:02}/q99.md"),
+            7 => format!("c{i:02}/ignored.md"),
+            8 => format!("c{i:02}/binary.md"),
+            _ => format!("c{i:02}/q{question}.md"),
+        };
+        match i % 10 {
+            3 => {
+                write(
+                    dir.path(),
+                    &name,
+                    format!("# Take-home\n## Q36\nEvents.\n## Q22\n{STRONG_22}\n## Q1\nOKRs.\n"),
+                );
+                for heading in ["Q36", "Q22", "Q1"] {
+                    expected.push((name.clone(), Some(heading.to_string())));
+                }
+            }
+            7 => {
+                write(dir.path(), &name, "<!-- itdq: ignore -->\nNot ready.\n");
+            }
+            8 => {
+                write(dir.path(), &name, b"\x00\x01\x02binary\x00".as_slice());
+                expected.push((name, None));
+            }
+            _ => {
+                write(
+                    dir.path(),
+                    &name,
+                    if i % 4 == 0 { WEAK_22 } else { STRONG_22 },
+                );
+                expected.push((name, None));
+            }
+        }
+    }
+    let rows_of = |o: &Output| -> Vec<(String, Option<String>)> {
+        jsonl(o)
+            .iter()
+            .map(|row| {
+                (
+                    row["file"].as_str().unwrap().to_string(),
+                    row["section"]["heading"].as_str().map(str::to_string),
+                )
+            })
+            .collect()
+    };
+    let (one, two) = jsonl_on_one_and_two_threads(dir.path());
+    assert_eq!(rows_of(&one), expected);
+    assert_eq!(one.stdout, two.stdout);
+    // The summary counts every row once, whatever the order of grading.
+    assert_eq!(stderr(&one), stderr(&two));
+    assert!(
+        stderr(&one).contains("27 answers graded · 6 could not be graded · 3 files opted out"),
+        "{}",
+        stderr(&one)
+    );
+    // The formats that take rows one by one see the same order.
+    let csv = run(
+        &["batch", ".", "--format", "csv", "--jobs", "2"],
+        dir.path(),
+    );
+    let csv_files: Vec<String> = stdout(&csv)
+        .lines()
+        .skip(1)
+        .map(|line| line.split(',').next().unwrap().to_string())
+        .collect();
+    let files: Vec<String> = expected.iter().map(|(file, _)| file.clone()).collect();
+    assert_eq!(csv_files, files);
+    assert_eq!(stderr(&csv), stderr(&two));
 }
 
 fn temp_leftovers(dir: &Path) -> Vec<String> {
