@@ -862,10 +862,12 @@ impl PatternSet {
     /// DFA (both find the same occurrences).
     fn automaton(&self) -> Option<&aho_corasick::AhoCorasick> {
         let nfa = self.prefixes.as_ref()?;
-        let searches = self
-            .searches
-            .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-        if searches < SEARCHES_BEFORE_DFA {
+        // Counted only until the DFA is due: the threads of a batch would otherwise all write to
+        // this one counter at every search.
+        let ordering = std::sync::atomic::Ordering::Relaxed;
+        if self.searches.load(ordering) < SEARCHES_BEFORE_DFA
+            && self.searches.fetch_add(1, ordering) < SEARCHES_BEFORE_DFA
+        {
             return Some(nfa);
         }
         let dfa = self
