@@ -6,8 +6,11 @@
 
 // The allocator the `itdq` binary grades batches with (see src/alloc.rs).
 #[cfg(all(target_os = "linux", target_env = "gnu"))]
+#[path = "../src/alloc/fast.rs"]
+mod fast;
+#[cfg(all(target_os = "linux", target_env = "gnu"))]
 #[global_allocator]
-static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+static ALLOCATOR: fast::Fast = fast::Fast;
 
 fn main() {
     let args: Vec<String> = std::env::args().collect();
