@@ -346,6 +346,20 @@ fn evidence(
 
 /// The matched words with whitespace collapsed, at most 80 characters.
 fn quote(s: &str) -> String {
+    // Most matches are a few ASCII words with single spaces between them: nothing to collapse.
+    let bytes = s.as_bytes();
+    let plain = bytes.len() <= 80
+        && bytes.first().is_some_and(|&b| b != b' ')
+        && bytes.last().is_some_and(|&b| b != b' ')
+        && bytes
+            .iter()
+            .all(|&b| b.is_ascii() && (b == b' ' || !char::from(b).is_whitespace()))
+        && !s.contains("  ");
+    if plain { s.to_string() } else { collapse(s) }
+}
+
+/// [`quote`] for any text.
+fn collapse(s: &str) -> String {
     let mut collapsed = String::with_capacity(s.len());
     for word in s.split_whitespace() {
         if !collapsed.is_empty() {
@@ -358,5 +372,43 @@ fn quote(s: &str) -> String {
         format!("{cut}\u{2026}")
     } else {
         collapsed
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn quotes_of_plain_matches_equal_the_collapsed_quotes() {
+        let long = "word ".repeat(20);
+        let cases = [
+            "exponential backoff",
+            "jitter",
+            "",
+            " ",
+            " leading",
+            "trailing ",
+            "two  spaces",
+            "a\ttab",
+            "a\nnew line",
+            "a\r\nCRLF",
+            "vertical\x0btab",
+            "form\x0cfeed",
+            "unit\x1fseparator",
+            "no\u{a0}break",
+            "caf\u{e9} au lait",
+            &long[..79],
+            &long[..80],
+            &long[..81],
+            long.trim_end(),
+        ];
+        for case in cases {
+            assert_eq!(quote(case), collapse(case), "{case:?}");
+        }
+        // The fast path is taken where it may be, and the slow one still collapses.
+        assert_eq!(quote("a\ttab"), "a tab");
+        assert_eq!(quote("vertical\x0btab"), "vertical tab");
+        assert!(quote(long.trim_end()).ends_with('\u{2026}'));
     }
 }
