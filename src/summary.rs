@@ -105,7 +105,8 @@ impl Summary {
         }
     }
 
-    /// Adds the counts of `other`, a summary of the answers that follow this one's.
+    /// Adds the counts of `other`, a summary of other answers of the batch. Totals do not depend
+    /// on the order in which answers were counted or summaries merged.
     pub fn merge(&mut self, other: Summary) {
         self.graded += other.graded;
         self.passed += other.passed;

@@ -370,14 +370,14 @@ impl<'b> Engine<'b> {
             }
         }
         order.sort_unstable();
-        // Each piece covers a run of `order`, and the pieces come back in order.
-        let pieces: Vec<(Summary, Vec<T>)> = order
+        // Each piece is a run of `order` graded by one thread, with its own summary.
+        let pieces: Vec<Piece<T>> = order
             .par_iter()
             .fold(
                 || (Summary::default(), Vec::new()),
                 |(mut summary, mut kept), &(_, f, j)| {
                     let row = self.grade_part(&prepared[f as usize], j as usize);
-                    kept.push(each(row, &mut summary));
+                    kept.push((f, j, each(row, &mut summary)));
                     (summary, kept)
                 },
             )
@@ -398,10 +398,9 @@ impl<'b> Engine<'b> {
                 .collect();
             slots.push(rows);
         }
-        let mut at = order.iter();
         for (piece, kept) in pieces {
             summary.merge(piece);
-            for (kept, &(_, f, j)) in kept.into_iter().zip(&mut at) {
+            for (f, j, kept) in kept {
                 slots[f as usize][j as usize] = Some(kept);
             }
         }
@@ -412,6 +411,10 @@ impl<'b> Engine<'b> {
         (files, summary)
     }
 }
+
+/// A run of a step's grading order, graded by one thread: its summary, and what was kept of each
+/// row with the row's file and part.
+type Piece<T> = (Summary, Vec<(u32, u32, T)>);
 
 /// A file read and planned, its parts waiting for their graders.
 struct Prepared {
