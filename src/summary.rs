@@ -164,26 +164,30 @@ impl Summary {
         }
         // Summed in score order: a float sum depends on its order, and the batch counts answers
         // in the order it grades them (by question), not in file order.
-        let mut scores = self.scores.clone();
-        scores.sort_by(f32::total_cmp);
-        let sum: f64 = scores.iter().map(|&s| f64::from(s)).sum();
+        let sum: f64 = self.sorted_scores().iter().map(|&s| f64::from(s)).sum();
         Some(round1(sum / self.scores.len() as f64))
     }
 
     /// Median score, one decimal: the middle score, or the mean of the two middle ones.
     pub fn median(&self) -> Option<f64> {
-        let mut scores = self.scores.clone();
+        let scores = self.sorted_scores();
         let n = scores.len();
         if n == 0 {
             return None;
         }
-        scores.sort_by(f32::total_cmp);
         let middle = if n % 2 == 1 {
             f64::from(scores[n / 2])
         } else {
             (f64::from(scores[n / 2 - 1]) + f64::from(scores[n / 2])) / 2.0
         };
         Some(round1(middle))
+    }
+
+    /// Every score, lowest first.
+    fn sorted_scores(&self) -> Vec<f32> {
+        let mut scores = self.scores.clone();
+        scores.sort_by(f32::total_cmp);
+        scores
     }
 
     /// Graded answers in a band.
