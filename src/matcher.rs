@@ -398,13 +398,6 @@ fn joinable(gap: &str) -> bool {
     }
 }
 
-/// One word of a compiled alias.
-#[derive(Clone, Debug)]
-struct AliasWord {
-    word: u32,
-    norm: Word,
-}
-
 /// An alias compiled to vocabulary words; matches the words in order (or any order) within a
 /// small gap, in one sentence.
 #[derive(Clone, Debug)]
@@ -412,8 +405,20 @@ pub struct PhraseMatcher {
     target: Target,
     alias: std::sync::Arc<str>,
     /// The alias as written, and variants with two neighbouring words joined ("multi cloud" ->
-    /// "multicloud").
-    variants: Vec<Vec<AliasWord>>,
+    /// "multicloud"): each as its vocabulary words, and the forms the alias wrote them in.
+    variants: Vec<(Vec<u32>, Vec<Word>)>,
+    any_order: bool,
+    max_gap: u32,
+}
+
+/// One variant of an alias, as the search sees it: its words, the forms the alias wrote them in,
+/// and the matcher's settings.
+#[derive(Clone, Copy)]
+struct Phrase<'p> {
+    target: Target,
+    alias: &'p str,
+    words: &'p [u32],
+    norms: &'p [Word],
     any_order: bool,
     max_gap: u32,
 }
@@ -433,14 +438,9 @@ impl PhraseMatcher {
         if terms.is_empty() {
             return None;
         }
-        let words: Vec<AliasWord> = terms
-            .iter()
-            .map(|t| AliasWord {
-                word: vocabulary.intern(t),
-                norm: t.norm.clone(),
-            })
-            .collect();
-        let mut variants = vec![words];
+        let words: Vec<u32> = terms.iter().map(|t| vocabulary.intern(t)).collect();
+        let norms: Vec<Word> = terms.iter().map(|t| t.norm.clone()).collect();
+        let mut variants = vec![(words, norms)];
         for i in 0..terms.len().saturating_sub(1) {
             let (a, b) = (&terms[i], &terms[i + 1]);
             if !joinable(&alias[a.end..b.start]) {
@@ -464,16 +464,10 @@ impl PhraseMatcher {
                 dictionary: false,
                 negation: None,
             };
-            let mut variant = variants[0].clone();
-            let word = vocabulary.intern_joined(&joined);
-            variant.splice(
-                i..=i + 1,
-                [AliasWord {
-                    word,
-                    norm: joined.norm.clone(),
-                }],
-            );
-            variants.push(variant);
+            let (mut words, mut norms) = variants[0].clone();
+            words.splice(i..=i + 1, [vocabulary.intern_joined(&joined)]);
+            norms.splice(i..=i + 1, [joined.norm]);
+            variants.push((words, norms));
         }
         Some(PhraseMatcher {
             target,
@@ -483,14 +477,24 @@ impl PhraseMatcher {
             max_gap,
         })
     }
+}
 
-    fn kind(&self, index: &AnswerIndex<'_>, words: &[AliasWord], hits: &[Occurrence]) -> MatchKind {
+impl<'p> Phrase<'p> {
+    fn find(&self, index: &AnswerIndex<'_>, out: &mut Vec<Match<'p>>) {
+        if self.any_order && self.words.len() > 1 {
+            self.find_any_order(index, out);
+        } else {
+            self.find_in_order(index, out);
+        }
+    }
+
+    fn kind(&self, index: &AnswerIndex<'_>, hits: &[Occurrence]) -> MatchKind {
         let mut kind = MatchKind::Exact;
-        for (word, occ) in words.iter().zip(hits) {
+        for (norm, occ) in self.norms.iter().zip(hits) {
             let this = match occ.hit {
                 WordHit::Fuzzy(distance) => MatchKind::Fuzzy { distance },
                 WordHit::Joined => MatchKind::Stem,
-                WordHit::Stem if index.analysis.terms[occ.first as usize].norm == word.norm => {
+                WordHit::Stem if index.analysis.terms[occ.first as usize].norm == *norm => {
                     MatchKind::Exact
                 }
                 WordHit::Stem => MatchKind::Stem,
@@ -500,13 +504,7 @@ impl PhraseMatcher {
         kind
     }
 
-    fn emit<'m>(
-        &'m self,
-        index: &AnswerIndex<'_>,
-        words: &[AliasWord],
-        hits: &[Occurrence],
-        out: &mut Vec<Match<'m>>,
-    ) {
+    fn emit(&self, index: &AnswerIndex<'_>, hits: &[Occurrence], out: &mut Vec<Match<'p>>) {
         let first = hits.iter().map(|o| o.first).min().unwrap_or(0) as usize;
         // Words between the alias's words do not carry its cue: "removing attributes does not
         // eliminate bias" negates "removing attributes eliminates bias".
@@ -517,8 +515,8 @@ impl PhraseMatcher {
             target: self.target,
             start,
             end,
-            how: self.kind(index, words, hits),
-            matched: &self.alias,
+            how: self.kind(index, hits),
+            matched: self.alias,
             negated: index.negated(
                 hits.iter().flat_map(|o| o.first as usize..=o.last as usize),
                 self.target,
@@ -526,13 +524,9 @@ impl PhraseMatcher {
         });
     }
 
-    fn find_in_order<'m>(
-        &'m self,
-        index: &AnswerIndex<'_>,
-        words: &[AliasWord],
-        out: &mut Vec<Match<'m>>,
-    ) {
-        let heads = index.of_word(words[0].word);
+    fn find_in_order(&self, index: &AnswerIndex<'_>, out: &mut Vec<Match<'p>>) {
+        let words = self.words;
+        let heads = index.of_word(words[0]);
         if heads.is_empty() {
             return;
         }
@@ -542,9 +536,9 @@ impl PhraseMatcher {
             hits.clear();
             hits.push(head);
             let sentence = terms[head.first as usize].sentence;
-            for word in &words[1..] {
+            for &word in &words[1..] {
                 let after = hits.last().map_or(0, |o| o.last);
-                let next = index.of_word(word.word).iter().find(|o| {
+                let next = index.of_word(word).iter().find(|o| {
                     o.first > after
                         && o.first - after - 1 <= self.max_gap
                         && terms[o.first as usize].sentence == sentence
@@ -554,25 +548,21 @@ impl PhraseMatcher {
                     None => continue 'start,
                 }
             }
-            self.emit(index, words, &hits, out);
+            self.emit(index, &hits, out);
         }
     }
 
-    fn find_any_order<'m>(
-        &'m self,
-        index: &AnswerIndex<'_>,
-        words: &[AliasWord],
-        out: &mut Vec<Match<'m>>,
-    ) {
+    fn find_any_order(&self, index: &AnswerIndex<'_>, out: &mut Vec<Match<'p>>) {
+        let words = self.words;
         // Every word must occur somewhere before any window is worth building.
-        if words.iter().any(|w| index.of_word(w.word).is_empty()) {
+        if words.iter().any(|&w| index.of_word(w).is_empty()) {
             return;
         }
         let terms = &index.analysis.terms;
         let span = words.len() as u32 - 1 + self.max_gap;
         let mut starts: Vec<u32> = words
             .iter()
-            .flat_map(|w| index.of_word(w.word).iter().map(|o| o.first))
+            .flat_map(|&w| index.of_word(w).iter().map(|o| o.first))
             .collect();
         starts.sort_unstable();
         starts.dedup();
@@ -584,8 +574,8 @@ impl PhraseMatcher {
             }
             hits.clear();
             let sentence = terms[s as usize].sentence;
-            for word in words {
-                let found = index.of_word(word.word).iter().find(|o| {
+            for &word in words {
+                let found = index.of_word(word).iter().find(|o| {
                     o.first >= s
                         && o.last <= s + span
                         && terms[o.first as usize].sentence == sentence
@@ -597,7 +587,7 @@ impl PhraseMatcher {
                 }
             }
             covered_to = hits.iter().map(|o| o.last).max();
-            self.emit(index, words, &hits, out);
+            self.emit(index, &hits, out);
         }
     }
 }
@@ -612,60 +602,90 @@ impl Matcher for PhraseMatcher {
     }
 
     fn find<'m>(&'m self, index: &AnswerIndex<'_>, out: &mut Vec<Match<'m>>) {
-        for words in &self.variants {
-            if self.any_order && words.len() > 1 {
-                self.find_any_order(index, words, out);
-            } else {
-                self.find_in_order(index, words, out);
+        for (words, norms) in &self.variants {
+            Phrase {
+                target: self.target,
+                alias: &self.alias,
+                words,
+                norms,
+                any_order: self.any_order,
+                max_gap: self.max_gap,
             }
+            .find(index, out);
         }
     }
 }
 
-/// All the phrase matchers of a rubric, with the words of each of their variants laid out in one
-/// array: a matcher runs only when every word of one of its variants occurs in the answer, which
-/// one pass over that array tells without touching the matchers themselves.
+/// A variant of one alias in a [`PhraseSet`]: its matcher, and its slice of the set's words.
+#[derive(Clone, Copy, Debug)]
+struct Variant {
+    matcher: u32,
+    start: u32,
+    end: u32,
+}
+
+/// All the phrase matchers of a rubric, flattened: the words of every variant of every alias lie
+/// in one array, and a variant is searched only when all its words occur in the answer, which
+/// one pass over that array tells. A search reads the words from the same array, so grading an
+/// answer follows no pointer from one matcher to its variants to their words (a batch that mixes
+/// questions finds little of a rubric in the processor's caches).
 #[derive(Clone, Debug, Default)]
 pub struct PhraseSet {
+    /// Each matcher's target, alias text and settings (its variants live below).
     matchers: Vec<PhraseMatcher>,
     /// The vocabulary words of every variant of every matcher, one after another.
     words: Vec<u32>,
-    /// For each variant: its matcher, and its slice of `words`. In matcher order.
-    variants: Vec<(u32, u32, u32)>,
+    /// The form the alias wrote each of `words` in.
+    norms: Vec<Word>,
+    /// In matcher order.
+    variants: Vec<Variant>,
 }
 
 impl PhraseSet {
-    pub fn new(matchers: Vec<PhraseMatcher>) -> Self {
+    pub fn new(mut matchers: Vec<PhraseMatcher>) -> Self {
         let mut words = Vec::new();
+        let mut norms = Vec::new();
         let mut variants = Vec::new();
-        for (i, m) in matchers.iter().enumerate() {
-            for variant in &m.variants {
+        for (i, m) in matchers.iter_mut().enumerate() {
+            for (variant_words, variant_norms) in std::mem::take(&mut m.variants) {
                 let start = words.len() as u32;
-                words.extend(variant.iter().map(|w| w.word));
-                variants.push((i as u32, start, words.len() as u32));
+                words.extend(variant_words);
+                norms.extend(variant_norms);
+                variants.push(Variant {
+                    matcher: i as u32,
+                    start,
+                    end: words.len() as u32,
+                });
             }
         }
         PhraseSet {
             matchers,
             words,
+            norms,
             variants,
         }
     }
 
-    /// Appends every match of every alias in `answer` to `out`.
+    /// Appends every match of every alias in `answer` to `out`: each alias's matches in the order
+    /// of its variants, the aliases in order.
     pub fn find<'m>(&'m self, index: &AnswerIndex<'_>, out: &mut Vec<Match<'m>>) {
-        let mut last = None;
-        for &(matcher, start, end) in &self.variants {
-            if last == Some(matcher) {
+        for variant in &self.variants {
+            let (start, end) = (variant.start as usize, variant.end as usize);
+            let words = &self.words[start..end];
+            // A variant some of whose words the answer lacks cannot match.
+            if !words.iter().all(|&w| index.occurs(w)) {
                 continue;
             }
-            if self.words[start as usize..end as usize]
-                .iter()
-                .all(|&w| index.occurs(w))
-            {
-                self.matchers[matcher as usize].find(index, out);
-                last = Some(matcher);
+            let m = &self.matchers[variant.matcher as usize];
+            Phrase {
+                target: m.target,
+                alias: &m.alias,
+                words,
+                norms: &self.norms[start..end],
+                any_order: m.any_order,
+                max_gap: m.max_gap,
             }
+            .find(index, out);
         }
     }
 }
