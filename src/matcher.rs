@@ -725,7 +725,7 @@ impl PatternMatcher {
             .join(" | ");
         let prefixes = patterns
             .iter()
-            .map(|p| p.prefixes.clone())
+            .map(|p| p.prefixes.as_deref().map(shortened))
             .collect::<Option<Vec<Vec<String>>>>();
         PatternMatcher {
             target,
@@ -932,6 +932,30 @@ impl PatternSet {
             matcher.find_at(index, &at, out);
         }
     }
+}
+
+/// The longest a literal prefix needs to be. A match is confirmed by an anchored search where
+/// its prefix occurs, so a longer literal only grows the automaton: a pattern such as
+/// `only (the )?(customer|user)s? (has|holds?) ...` lists dozens of long ones. Cut to 8 bytes,
+/// the automata of the built-in rubrics take 0.75 MB instead of 1.6 MB, and build faster, for
+/// the same instructions a search.
+const PREFIX_BYTES: usize = 8;
+
+/// `literals` cut to at most [`PREFIX_BYTES`] bytes (on a character boundary), deduplicated.
+fn shortened(literals: &[String]) -> Vec<String> {
+    let mut out: Vec<String> = literals
+        .iter()
+        .map(|l| {
+            let mut end = l.len().min(PREFIX_BYTES);
+            while !l.is_char_boundary(end) {
+                end += 1;
+            }
+            l[..end].to_string()
+        })
+        .collect();
+    out.sort();
+    out.dedup();
+    out
 }
 
 /// Every literal prefix of every pattern of `matchers`, with the (matcher, pattern) it belongs
@@ -1198,6 +1222,20 @@ mod tests {
     }
 
     #[test]
+    fn literal_prefixes_are_cut_on_a_character_boundary() {
+        let literals = [
+            "geschloßen",
+            "only the customer",
+            "only the user",
+            "ab",
+            "only",
+        ];
+        let literals: Vec<String> = literals.iter().map(|l| l.to_string()).collect();
+        // "ß" spans bytes 7 and 8, so the cut moves past it.
+        assert_eq!(shortened(&literals), ["ab", "geschloß", "only", "only the"]);
+    }
+
+    #[test]
     fn a_pattern_set_finds_what_searching_each_pattern_over_the_whole_text_finds() {
         let analyzer = Analyzer::new();
         let rubric = crate::rubric::Rubric::from_toml(
@@ -1219,6 +1257,10 @@ patterns = ['[OΘθ]\(\s*\|?[VN]\|?\s*\)']
 id = "stack"
 label = "Stack"
 patterns = ['\bon_?stack\b', '\bstack\b']
+[[concept]]
+id = "keys"
+label = "Customer-held keys"
+patterns = ['only (the )?(customer|user)s? (has|holds?) (the )?keys?', 'geschloßen']
 "#,
         )
         .unwrap();
@@ -1236,6 +1278,7 @@ patterns = ['\bon_?stack\b', '\bstack\b']
             "delay = base * 2 ** attempt + Math.random() * 100; MATH.POW(2, n) and 2**k",
             "Runs in Θ(N) or \u{201C}O(|V|)\u{201D}; keep an onstack set, an on_stack flag, a stack.",
             "random randomness Math.random() math.random() *2** 2 ** x",
+            "Only the users hold keys; only the customer has the key; only then. Geschloßen.",
             "nothing to see here",
             "",
         ];
