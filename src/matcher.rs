@@ -616,10 +616,10 @@ impl Matcher for PhraseMatcher {
     }
 }
 
-/// A variant of one alias in a [`PhraseSet`]: its matcher, and its slice of the set's words.
+/// A variant of one alias in a [`PhraseSet`]: its alias, and its slice of the set's words.
 #[derive(Clone, Copy, Debug)]
 struct Variant {
-    matcher: u32,
+    alias: u32,
     start: u32,
     end: u32,
 }
@@ -631,35 +631,51 @@ struct Variant {
 /// questions finds little of a rubric in the processor's caches).
 #[derive(Clone, Debug, Default)]
 pub struct PhraseSet {
-    /// Each matcher's target, alias text and settings (its variants live below).
-    matchers: Vec<PhraseMatcher>,
-    /// The vocabulary words of every variant of every matcher, one after another.
+    /// Each alias's target, text and settings.
+    aliases: Vec<AliasHead>,
+    /// The vocabulary words of every variant of every alias, one after another.
     words: Vec<u32>,
     /// The form the alias wrote each of `words` in.
     norms: Vec<Word>,
-    /// In matcher order.
+    /// In alias order.
     variants: Vec<Variant>,
 }
 
+/// What a [`PhraseMatcher`] is besides its variants.
+#[derive(Clone, Debug)]
+struct AliasHead {
+    target: Target,
+    alias: std::sync::Arc<str>,
+    any_order: bool,
+    max_gap: u32,
+}
+
 impl PhraseSet {
-    pub fn new(mut matchers: Vec<PhraseMatcher>) -> Self {
+    pub fn new(matchers: Vec<PhraseMatcher>) -> Self {
+        let mut aliases = Vec::with_capacity(matchers.len());
         let mut words = Vec::new();
         let mut norms = Vec::new();
         let mut variants = Vec::new();
-        for (i, m) in matchers.iter_mut().enumerate() {
-            for (variant_words, variant_norms) in std::mem::take(&mut m.variants) {
+        for m in matchers {
+            for (variant_words, variant_norms) in m.variants {
                 let start = words.len() as u32;
                 words.extend(variant_words);
                 norms.extend(variant_norms);
                 variants.push(Variant {
-                    matcher: i as u32,
+                    alias: aliases.len() as u32,
                     start,
                     end: words.len() as u32,
                 });
             }
+            aliases.push(AliasHead {
+                target: m.target,
+                alias: m.alias,
+                any_order: m.any_order,
+                max_gap: m.max_gap,
+            });
         }
         PhraseSet {
-            matchers,
+            aliases,
             words,
             norms,
             variants,
@@ -676,7 +692,7 @@ impl PhraseSet {
             if !words.iter().all(|&w| index.occurs(w)) {
                 continue;
             }
-            let m = &self.matchers[variant.matcher as usize];
+            let m = &self.aliases[variant.alias as usize];
             Phrase {
                 target: m.target,
                 alias: &m.alias,
