@@ -159,28 +159,12 @@ impl Summary {
 
     /// Mean score, one decimal.
     pub fn mean(&self) -> Option<f64> {
-        if self.scores.is_empty() {
-            return None;
-        }
-        // Summed in score order: a float sum depends on its order, and the batch counts answers
-        // in the order it grades them (by question), not in file order.
-        let sum: f64 = self.sorted_scores().iter().map(|&s| f64::from(s)).sum();
-        Some(round1(sum / self.scores.len() as f64))
+        mean_of(&self.sorted_scores())
     }
 
     /// Median score, one decimal: the middle score, or the mean of the two middle ones.
     pub fn median(&self) -> Option<f64> {
-        let scores = self.sorted_scores();
-        let n = scores.len();
-        if n == 0 {
-            return None;
-        }
-        let middle = if n % 2 == 1 {
-            f64::from(scores[n / 2])
-        } else {
-            (f64::from(scores[n / 2 - 1]) + f64::from(scores[n / 2])) / 2.0
-        };
-        Some(round1(middle))
+        median_of(&self.sorted_scores())
     }
 
     /// Every score, lowest first.
@@ -231,14 +215,16 @@ impl Summary {
 
     /// Everything as plain numbers, with the `limit` most missed concepts.
     pub fn totals(&self, limit: usize) -> Totals {
+        // Sorted once for both the mean and the median.
+        let scores = self.sorted_scores();
         Totals {
             graded: self.graded,
             passed: self.passed,
             failed: self.failed(),
             errors: self.errors,
             ignored: self.ignored,
-            mean: self.mean(),
-            median: self.median(),
+            mean: mean_of(&scores),
+            median: median_of(&scores),
             bands: BandCounts {
                 strong: self.in_band(Band::Strong),
                 adequate: self.in_band(Band::Adequate),
@@ -257,6 +243,31 @@ fn id_order(id: &str) -> (u64, &str) {
 
 fn round1(x: f64) -> f64 {
     (x * 10.0).round() / 10.0
+}
+
+/// The mean of `sorted` (lowest first), one decimal. Summed in score order: a float sum depends
+/// on its order, and the batch counts answers in the order it grades them (by question), not in
+/// file order.
+fn mean_of(sorted: &[f32]) -> Option<f64> {
+    if sorted.is_empty() {
+        return None;
+    }
+    let sum: f64 = sorted.iter().map(|&s| f64::from(s)).sum();
+    Some(round1(sum / sorted.len() as f64))
+}
+
+/// The median of `sorted` (lowest first), one decimal.
+fn median_of(sorted: &[f32]) -> Option<f64> {
+    let n = sorted.len();
+    if n == 0 {
+        return None;
+    }
+    let middle = if n % 2 == 1 {
+        f64::from(sorted[n / 2])
+    } else {
+        (f64::from(sorted[n / 2 - 1]) + f64::from(sorted[n / 2])) / 2.0
+    };
+    Some(round1(middle))
 }
 
 #[cfg(test)]
