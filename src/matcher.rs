@@ -337,15 +337,18 @@ impl<'a> AnswerIndex<'a> {
     /// How many distinct vocabulary words the answer uses, however they stand: a measure of how
     /// much the answer is about the rubric's subject at all.
     pub fn distinct_words(&self) -> usize {
-        let mut count = 0;
-        let mut last = None;
-        for o in &self.occurrences {
-            if last != Some(o.word) {
-                count += 1;
-                last = Some(o.word);
-            }
-        }
-        count
+        self.words().count()
+    }
+
+    /// The vocabulary words the answer uses, each once, in vocabulary order.
+    fn words(&self) -> impl Iterator<Item = u32> + '_ {
+        // Occurrences are grouped by word: a word starts where it differs from the one before.
+        let words = self.occurrences.iter().map(|o| o.word);
+        let before = std::iter::once(None).chain(words.clone().map(Some));
+        words
+            .zip(before)
+            .filter(|&(w, b)| b != Some(w))
+            .map(|(w, _)| w)
     }
 
     /// Whether vocabulary word `word` occurs in the answer.
@@ -480,11 +483,11 @@ impl PhraseMatcher {
 }
 
 impl<'p> Phrase<'p> {
-    fn find(&self, index: &AnswerIndex<'_>, out: &mut Vec<Match<'p>>) {
+    fn find(&self, index: &AnswerIndex<'_>, scratch: &mut Scratch, out: &mut Vec<Match<'p>>) {
         if self.any_order && self.words.len() > 1 {
-            self.find_any_order(index, out);
+            self.find_any_order(index, scratch, out);
         } else {
-            self.find_in_order(index, out);
+            self.find_in_order(index, &mut scratch.hits, out);
         }
     }
 
@@ -524,14 +527,18 @@ impl<'p> Phrase<'p> {
         });
     }
 
-    fn find_in_order(&self, index: &AnswerIndex<'_>, out: &mut Vec<Match<'p>>) {
+    fn find_in_order(
+        &self,
+        index: &AnswerIndex<'_>,
+        hits: &mut Vec<Occurrence>,
+        out: &mut Vec<Match<'p>>,
+    ) {
         let words = self.words;
         let heads = index.of_word(words[0]);
         if heads.is_empty() {
             return;
         }
         let terms = &index.analysis.terms;
-        let mut hits: Vec<Occurrence> = Vec::with_capacity(words.len());
         'start: for &head in heads {
             hits.clear();
             hits.push(head);
@@ -548,11 +555,16 @@ impl<'p> Phrase<'p> {
                     None => continue 'start,
                 }
             }
-            self.emit(index, &hits, out);
+            self.emit(index, hits, out);
         }
     }
 
-    fn find_any_order(&self, index: &AnswerIndex<'_>, out: &mut Vec<Match<'p>>) {
+    fn find_any_order(
+        &self,
+        index: &AnswerIndex<'_>,
+        scratch: &mut Scratch,
+        out: &mut Vec<Match<'p>>,
+    ) {
         let words = self.words;
         // Every word must occur somewhere before any window is worth building.
         if words.iter().any(|&w| index.of_word(w).is_empty()) {
@@ -560,15 +572,17 @@ impl<'p> Phrase<'p> {
         }
         let terms = &index.analysis.terms;
         let span = words.len() as u32 - 1 + self.max_gap;
-        let mut starts: Vec<u32> = words
-            .iter()
-            .flat_map(|&w| index.of_word(w).iter().map(|o| o.first))
-            .collect();
+        let Scratch { hits, starts } = scratch;
+        starts.clear();
+        starts.extend(
+            words
+                .iter()
+                .flat_map(|&w| index.of_word(w).iter().map(|o| o.first)),
+        );
         starts.sort_unstable();
         starts.dedup();
-        let mut hits: Vec<Occurrence> = Vec::with_capacity(words.len());
         let mut covered_to: Option<u32> = None;
-        'start: for s in starts {
+        'start: for &s in starts.iter() {
             if covered_to.is_some_and(|to| s <= to) {
                 continue;
             }
@@ -587,7 +601,7 @@ impl<'p> Phrase<'p> {
                 }
             }
             covered_to = hits.iter().map(|o| o.last).max();
-            self.emit(index, &hits, out);
+            self.emit(index, hits, out);
         }
     }
 }
@@ -602,6 +616,7 @@ impl Matcher for PhraseMatcher {
     }
 
     fn find<'m>(&'m self, index: &AnswerIndex<'_>, out: &mut Vec<Match<'m>>) {
+        let mut scratch = Scratch::default();
         for (words, norms) in &self.variants {
             Phrase {
                 target: self.target,
@@ -611,9 +626,18 @@ impl Matcher for PhraseMatcher {
                 any_order: self.any_order,
                 max_gap: self.max_gap,
             }
-            .find(index, out);
+            .find(index, &mut scratch, out);
         }
     }
+}
+
+/// Buffers a phrase search reuses from one variant to the next.
+#[derive(Default)]
+struct Scratch {
+    /// The occurrences that make the match being built.
+    hits: Vec<Occurrence>,
+    /// Where an any-order match may start.
+    starts: Vec<u32>,
 }
 
 /// A variant of one alias in a [`PhraseSet`]: its alias, and its slice of the set's words.
@@ -639,6 +663,11 @@ pub struct PhraseSet {
     norms: Vec<Word>,
     /// In alias order.
     variants: Vec<Variant>,
+    /// The variants by their first word: those of vocabulary word `w` are
+    /// `by_first[first_ranges[w]..first_ranges[w + 1]]`, in order. An answer is searched only for
+    /// the variants whose first word it uses, not for every variant of the rubric.
+    by_first: Vec<u32>,
+    first_ranges: Vec<u32>,
 }
 
 /// What a [`PhraseMatcher`] is besides its variants.
@@ -674,24 +703,56 @@ impl PhraseSet {
                 max_gap: m.max_gap,
             });
         }
+        // A counting sort of the variants by first word, each word's variants in order.
+        let vocabulary_size = words.iter().map(|&w| w as usize + 1).max().unwrap_or(0);
+        let mut first_ranges = vec![0u32; vocabulary_size + 1];
+        for v in &variants {
+            first_ranges[words[v.start as usize] as usize + 1] += 1;
+        }
+        for w in 0..vocabulary_size {
+            first_ranges[w + 1] += first_ranges[w];
+        }
+        let mut filled = first_ranges.clone();
+        let mut by_first = vec![0u32; variants.len()];
+        for (i, v) in variants.iter().enumerate() {
+            let slot = &mut filled[words[v.start as usize] as usize];
+            by_first[*slot as usize] = i as u32;
+            *slot += 1;
+        }
         PhraseSet {
             aliases,
             words,
             norms,
             variants,
+            by_first,
+            first_ranges,
         }
     }
 
     /// Appends every match of every alias in `answer` to `out`: each alias's matches in the order
     /// of its variants, the aliases in order.
     pub fn find<'m>(&'m self, index: &AnswerIndex<'_>, out: &mut Vec<Match<'m>>) {
-        for variant in &self.variants {
+        // The variants all of whose words the answer uses (no other can match), found from the
+        // words it uses, then put back in order.
+        let mut candidates = Vec::new();
+        for word in index.words() {
+            let Some(range) = self.first_ranges.get(word as usize..word as usize + 2) else {
+                continue;
+            };
+            for &v in &self.by_first[range[0] as usize..range[1] as usize] {
+                let variant = &self.variants[v as usize];
+                let words = &self.words[variant.start as usize..variant.end as usize];
+                if words[1..].iter().all(|&w| index.occurs(w)) {
+                    candidates.push(v);
+                }
+            }
+        }
+        candidates.sort_unstable();
+        let mut scratch = Scratch::default();
+        for v in candidates {
+            let variant = &self.variants[v as usize];
             let (start, end) = (variant.start as usize, variant.end as usize);
             let words = &self.words[start..end];
-            // A variant some of whose words the answer lacks cannot match.
-            if !words.iter().all(|&w| index.occurs(w)) {
-                continue;
-            }
             let m = &self.aliases[variant.alias as usize];
             Phrase {
                 target: m.target,
@@ -701,7 +762,7 @@ impl PhraseSet {
                 any_order: m.any_order,
                 max_gap: m.max_gap,
             }
-            .find(index, out);
+            .find(index, &mut scratch, out);
         }
     }
 }
@@ -1319,5 +1380,55 @@ patterns = ['only (the )?(customer|user)s? (has|holds?) (the )?keys?', 'geschloÃ
                 "{answer}: {expected:?}"
             );
         }
+    }
+
+    #[test]
+    fn a_phrase_set_finds_what_its_matchers_find_one_by_one_in_the_same_order() {
+        let analyzer = Analyzer::new();
+        let bank = crate::Bank::builtin();
+        let mut compared = 0;
+        for question in bank.questions() {
+            let rubric = bank.rubric(question).unwrap();
+            let mut vocabulary = Vocabulary::default();
+            let targets =
+                rubric
+                    .concepts
+                    .iter()
+                    .enumerate()
+                    .map(|(i, c)| (Target::Concept(i), &c.aliases, c.any_order, c.max_gap))
+                    .chain(rubric.misconceptions.iter().enumerate().map(|(i, m)| {
+                        (Target::Misconception(i), &m.aliases, m.any_order, m.max_gap)
+                    }));
+            let mut matchers = Vec::new();
+            for (target, aliases, any_order, max_gap) in targets {
+                matchers.extend(aliases.iter().filter_map(|alias| {
+                    PhraseMatcher::new(
+                        target,
+                        &alias.text,
+                        any_order,
+                        max_gap,
+                        &analyzer,
+                        &mut vocabulary,
+                    )
+                }));
+            }
+            let set = PhraseSet::new(matchers.clone());
+            // Each sample, and all of them run together: one text that uses much of the rubric.
+            let all: String = rubric.samples.iter().map(|s| s.text.as_str()).collect();
+            let texts = rubric.samples.iter().map(|s| s.text.as_str());
+            for text in texts.chain([all.as_str(), ""]) {
+                let analysis = analyzer.analyze(text);
+                let index = AnswerIndex::new(text, &analysis, &vocabulary, &analyzer);
+                let mut expected = Vec::new();
+                for m in &matchers {
+                    m.find(&index, &mut expected);
+                }
+                let mut actual = Vec::new();
+                set.find(&index, &mut actual);
+                assert_eq!(actual, expected, "question {}: {text}", question.id);
+                compared += expected.len();
+            }
+        }
+        assert!(compared > 1000, "{compared} matches compared");
     }
 }

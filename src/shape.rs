@@ -35,6 +35,8 @@ fn judge(text: &str, early: bool) -> bool {
     };
     let mut seen = 0usize;
     for line in text.lines() {
+        // A bound on the words of this line and the rest, from before this line.
+        let most_words = total + bound.saturating_sub(seen) + 1;
         if early {
             seen += word_bound(line.as_bytes()) + 1;
         }
@@ -63,16 +65,22 @@ fn judge(text: &str, early: bool) -> bool {
         if words < PROSE_LINE_WORDS && looks_like_code(trimmed) {
             continue;
         }
-        let (words, bare_words) = fragment_words(trimmed);
+        // Enough words in long fragments that the rest of the text cannot make this a list,
+        // even if every word still to come were bare: most prose answers are decided before
+        // their end, many within their first paragraph. `most_words` bounds the whole text's
+        // words, so this many long words exceed the share a list may have (by one word, which
+        // absorbs rounding). (An undercounted `seen`, as after "\r\n", only loosens the bound.)
+        let enough = if early {
+            let long_at_most = ((1.0 - BARE_SHARE) * most_words as f64 + 1.0).floor() as usize;
+            (long_at_most + 1).saturating_sub(total - bare)
+        } else {
+            usize::MAX
+        };
+        let Some((words, bare_words)) = fragment_words(trimmed, enough) else {
+            return false;
+        };
         total += words;
         bare += bare_words;
-        // Enough words in long fragments already that the rest of the text cannot make this a
-        // list, even if every word still to come were bare: most prose answers are decided
-        // before their end. (An undercounted `seen`, as after "\r\n", only loosens the bound.)
-        let most_words = total + bound.saturating_sub(seen) + 1;
-        if early && (total - bare) as f64 > (1.0 - BARE_SHARE) * most_words as f64 + 1.0 {
-            return false;
-        }
     }
     total >= MIN_WORDS && bare as f64 >= BARE_SHARE * total as f64
 }
@@ -141,15 +149,18 @@ const BYTE_CLASS: [u8; 256] = {
 
 /// Words of a line, and how many of them sit in bare fragments of at most
 /// [`BARE_FRAGMENT_WORDS`] words. Fragments end at `,` `;` `|` `/` `•`, at ". " and at " - ".
+/// `None` as soon as `enough` words stand in longer fragments: the caller needs no more.
 /// One pass over the bytes: this runs for every graded answer.
-fn fragment_words(line: &str) -> (usize, usize) {
+fn fragment_words(line: &str, enough: usize) -> Option<(usize, usize)> {
     let bytes = line.as_bytes();
-    let (mut total, mut bare, mut current) = (0, 0, 0);
+    // Words in closed fragments, long and bare, and in the fragment open.
+    let (mut long, mut bare, mut current) = (0, 0, 0);
     let mut in_word = false;
-    let mut close = |current: &mut usize| {
-        total += *current;
+    let close = |current: &mut usize, long: &mut usize, bare: &mut usize| {
         if *current <= BARE_FRAGMENT_WORDS {
-            bare += *current;
+            *bare += *current;
+        } else {
+            *long += *current;
         }
         *current = 0;
     };
@@ -161,6 +172,11 @@ fn fragment_words(line: &str) -> (usize, usize) {
                 if !in_word {
                     current += 1;
                     in_word = true;
+                    // The words of a fragment past the bare size are long words, whatever
+                    // follows.
+                    if current > BARE_FRAGMENT_WORDS && long + current >= enough {
+                        return None;
+                    }
                 }
                 // The rest of the word at once: most bytes of a line are letters.
                 while bytes
@@ -171,14 +187,14 @@ fn fragment_words(line: &str) -> (usize, usize) {
                 }
             }
             SEPARATOR => {
-                close(&mut current);
+                close(&mut current, &mut long, &mut bare);
                 in_word = false;
             }
             DOT_OR_DASH => {
                 let before = i == 0 || bytes[i - 1] == b' ' || b == b'.';
                 let after = bytes.get(i + 1) == Some(&b' ');
                 if before && after {
-                    close(&mut current);
+                    close(&mut current, &mut long, &mut bare);
                 }
                 in_word = false;
             }
@@ -187,7 +203,7 @@ fn fragment_words(line: &str) -> (usize, usize) {
             BULLET_LEAD => {
                 if bytes.get(i + 1) == Some(&0x80) && bytes.get(i + 2) == Some(&0xA2) {
                     i += 2;
-                    close(&mut current);
+                    close(&mut current, &mut long, &mut bare);
                     in_word = false;
                 } else if !in_word {
                     current += 1;
@@ -198,8 +214,8 @@ fn fragment_words(line: &str) -> (usize, usize) {
         }
         i += 1;
     }
-    close(&mut current);
-    (total, bare)
+    close(&mut current, &mut long, &mut bare);
+    Some((long + bare, bare))
 }
 
 /// An SQL statement starts here: an upper-case keyword first.
@@ -258,10 +274,16 @@ mod tests {
         for (prose, bullets) in proses.iter().flat_map(|p| bullet_sets.map(|b| (p, b))) {
             for prose_lines in 0..6 {
                 for bullet_blocks in 0..12 {
-                    for order in 0..2 {
-                        let p = format!("{prose}\n").repeat(prose_lines);
+                    for order in 0..4 {
+                        // Prose in lines of its own, or run together in one paragraph (which
+                        // can be decided inside the line).
+                        let p = if order < 2 {
+                            format!("{prose}\n").repeat(prose_lines)
+                        } else {
+                            format!("{} \n", format!("{prose} ").repeat(prose_lines).trim_end())
+                        };
                         let b = bullets.repeat(bullet_blocks);
-                        let text = if order == 0 { p + &b } else { b + &p };
+                        let text = if order % 2 == 0 { p + &b } else { b + &p };
                         let verdict = judge(&text, false);
                         lists += usize::from(verdict);
                         assert_eq!(is_keyword_list(&text), verdict, "{text:?}");
@@ -270,7 +292,7 @@ mod tests {
             }
         }
         // Both verdicts occur, so the comparison means something.
-        assert!(lists > 40 && lists < 400, "{lists} lists");
+        assert!(lists > 80 && lists < 800, "{lists} lists");
     }
 
     #[test]
@@ -307,13 +329,20 @@ mod tests {
 
     #[test]
     fn fragments_split_at_list_punctuation_and_sentence_ends() {
-        assert_eq!(fragment_words("a b, c d e f; g"), (7, 3));
+        assert_eq!(fragment_words("a b, c d e f; g", usize::MAX), Some((7, 3)));
         assert_eq!(
-            fragment_words("one two three four. five six - seven"),
-            (7, 3)
+            fragment_words("one two three four. five six - seven", usize::MAX),
+            Some((7, 3))
         );
-        assert_eq!(fragment_words("Node.js and Math.random stay whole"), (7, 0));
-        assert_eq!(fragment_words("x \u{2022} y z"), (3, 3));
+        assert_eq!(
+            fragment_words("Node.js and Math.random stay whole", usize::MAX),
+            Some((7, 0))
+        );
+        assert_eq!(fragment_words("x \u{2022} y z", usize::MAX), Some((3, 3)));
+        // Stopped at the word that makes `enough` long words, and not before.
+        assert_eq!(fragment_words("a b, c d e f; g h i j", 9), Some((10, 2)));
+        assert_eq!(fragment_words("a b, c d e f; g h i j", 8), None);
+        assert_eq!(fragment_words("a b c, d e f", 1), Some((6, 6)));
     }
 
     #[test]
