@@ -31,6 +31,9 @@ mod spelling;
 mod builtin_words {
     pub(crate) static TEXT: &str = "";
     pub(crate) static RECORDS: &[u64] = &[];
+    pub(crate) static STEM_OF: &[u32] = &[];
+    pub(crate) static STEMS: &str = "";
+    pub(crate) static STEM_ENDS: &[u32] = &[];
 }
 /// Likewise for the patterns of the built-in rubrics.
 #[allow(dead_code)]
@@ -181,8 +184,12 @@ fn analyse_words(root: &Path, rubrics: &[String]) -> String {
     // in a u64: plain bytes and integers, which the loader need not relocate, unlike `&str`s.
     let mut text = String::new();
     let mut records = Vec::new();
-    for word in &words {
-        let info = analyzer::analyze_word(word);
+    let infos: Vec<_> = words.iter().map(|w| analyzer::analyze_word(w)).collect();
+    // The distinct stems, sorted: a stem's number is its place here.
+    let stems: std::collections::BTreeSet<&str> = infos.iter().map(|i| &*i.stem).collect();
+    let stems: Vec<&str> = stems.into_iter().collect();
+    let mut stem_of = Vec::new();
+    for (word, info) in words.iter().zip(&infos) {
         let (norm, stem): (&str, &str) = (&info.norm, &info.stem);
         let (Ok(word_len), Ok(norm_len), Ok(stem_len)) = (
             u8::try_from(word.len()),
@@ -192,6 +199,7 @@ fn analyse_words(root: &Path, rubrics: &[String]) -> String {
             continue;
         };
         let start = text.len() as u64;
+        stem_of.push(stems.binary_search(&stem).unwrap_or_default());
         records.push(
             start << 32
                 | u64::from(word_len) << 24
@@ -210,6 +218,30 @@ fn analyse_words(root: &Path, rubrics: &[String]) -> String {
             code.push_str("\n   ");
         }
         write!(code, " {record:#x},").unwrap();
+    }
+    code.push_str("\n];\n");
+    code.push_str("pub(crate) static STEM_OF: &[u32] = &[");
+    for (i, id) in stem_of.iter().enumerate() {
+        if i % 16 == 0 {
+            code.push_str("\n   ");
+        }
+        write!(code, " {id},").unwrap();
+    }
+    code.push_str("\n];\n");
+    writeln!(
+        code,
+        "pub(crate) static STEMS: &str = {:?};",
+        stems.concat()
+    )
+    .unwrap();
+    code.push_str("pub(crate) static STEM_ENDS: &[u32] = &[");
+    let mut end = 0;
+    for (i, stem) in stems.iter().enumerate() {
+        if i % 16 == 0 {
+            code.push_str("\n   ");
+        }
+        end += stem.len();
+        write!(code, " {end},").unwrap();
     }
     code.push_str("\n];\n");
     code

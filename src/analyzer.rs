@@ -159,6 +159,9 @@ pub struct Term {
     /// The negation cue ("not", "without", "no need for", "avoid") whose scope covers this word,
     /// if any. A match that contains its own cue ("no downtime") is not negated by it.
     pub negation: Option<Cue>,
+    /// The number of `stem` among the stems of the built-in bank's words ([`stem_id`]), so that
+    /// a rubric can look the word up by number instead of by string.
+    pub(crate) stem_id: u32,
 }
 
 /// The result of analysing a text: its content words (stop words removed) and counts.
@@ -253,6 +256,7 @@ impl Analyzer {
                 number: info.number,
                 dictionary: info.dictionary,
                 negation: negated[i],
+                stem_id: info.stem_id,
             });
         }
         Analysis {
@@ -406,6 +410,8 @@ pub(crate) struct WordInfo {
     pub(crate) conjunction: bool,
     /// It may open a negation scope ("not", "without", "avoid").
     pub(crate) may_open_scope: bool,
+    /// [`stem_id`] of `stem`.
+    pub(crate) stem_id: u32,
 }
 
 impl WordInfo {
@@ -426,9 +432,10 @@ impl WordInfo {
         .fold(0, |bits, (i, &set)| bits | (u8::from(set) << i))
     }
 
-    fn from_parts(norm: &'static str, stem: &'static str, flags: u8) -> WordInfo {
+    fn from_parts(norm: &'static str, stem: &'static str, flags: u8, stem_id: u32) -> WordInfo {
         let bit = |i: u8| flags & (1 << i) != 0;
         WordInfo {
+            stem_id,
             norm: Word::from_static(norm),
             stem: Word::from_static(stem),
             acronym: bit(0),
@@ -457,7 +464,37 @@ fn precomputed(original: &str) -> Option<WordInfo> {
         })
         .ok()?;
     let (_, norm, stem, flags) = precomputed_record(records[i]);
-    Some(WordInfo::from_parts(norm, stem, flags))
+    let stem_id = crate::builtin_words::STEM_OF
+        .get(i)
+        .copied()
+        .unwrap_or(NO_STEM_ID);
+    Some(WordInfo::from_parts(norm, stem, flags, stem_id))
+}
+
+/// [`stem_id`] of a stem that no word of the built-in bank has.
+pub(crate) const NO_STEM_ID: u32 = u32::MAX;
+
+/// The number of `stem` among the distinct stems of the built-in bank's words (sorted), or
+/// [`NO_STEM_ID`]. Two words have the same number exactly when they have the same stem, or both
+/// have none: a rubric's vocabulary (nearly all of it stems of the bank) is looked up by number,
+/// without reading or hashing the stem.
+pub(crate) fn stem_id(stem: &str) -> u32 {
+    let ends = crate::builtin_words::STEM_ENDS;
+    let stems = crate::builtin_words::STEMS;
+    let nth = |i: usize| {
+        let start = i.checked_sub(1).map_or(0, |j| ends[j] as usize);
+        stems.get(start..ends[i] as usize).unwrap_or_default()
+    };
+    let (mut low, mut high) = (0, ends.len());
+    while low < high {
+        let mid = (low + high) / 2;
+        match nth(mid).cmp(stem) {
+            std::cmp::Ordering::Less => low = mid + 1,
+            std::cmp::Ordering::Greater => high = mid,
+            std::cmp::Ordering::Equal => return mid as u32,
+        }
+    }
+    NO_STEM_ID
 }
 
 /// A record of the build script's table: word, norm, stem and flags. The record holds where the
@@ -501,8 +538,10 @@ pub(crate) fn analyze_word(original: &str) -> WordInfo {
         let lower = original.to_ascii_lowercase();
         crate::dictionary::contains(&norm) || (lower != norm && crate::dictionary::contains(&lower))
     };
+    let stem = stem_cached(&norm);
     WordInfo {
-        stem: stem_cached(&norm),
+        stem_id: stem_id(&stem),
+        stem,
         acronym,
         number: original.bytes().all(|b| b.is_ascii_digit()),
         dictionary,
@@ -977,5 +1016,32 @@ mod tests {
         for word in ["KPIs", "jitter", "however", "The", "e", "404"] {
             assert!(precomputed(word).is_some(), "{word} is in the bank");
         }
+    }
+
+    #[test]
+    fn stems_are_numbered_by_their_text() {
+        let ends = crate::builtin_words::STEM_ENDS;
+        assert!(ends.len() > 1000, "{} stems", ends.len());
+        let mut previous = "";
+        for (i, &end) in ends.iter().enumerate() {
+            let start = if i == 0 { 0 } else { ends[i - 1] as usize };
+            let stem = &crate::builtin_words::STEMS[start..end as usize];
+            assert!(previous < stem, "sorted, no repeats: {previous:?} {stem:?}");
+            assert_eq!(stem_id(stem), i as u32, "{stem:?}");
+            previous = stem;
+        }
+        assert_eq!(stem_id("zzzzqx"), NO_STEM_ID);
+        assert_eq!(stem_id(""), NO_STEM_ID);
+        // A word the bank never writes, with a stem it has, gets that stem's number: a rubric
+        // finds it by number.
+        let known = precomputed("idempotent").expect("a word of the bank");
+        let unseen = "idempotently";
+        assert_eq!(precomputed(unseen), None);
+        let info = analyze_word(unseen);
+        assert_eq!(info.stem, known.stem);
+        assert_eq!(info.stem_id, known.stem_id);
+        assert_ne!(info.stem_id, NO_STEM_ID);
+        // One the bank has no stem for has no number.
+        assert_eq!(analyze_word("zzzzqx").stem_id, NO_STEM_ID);
     }
 }

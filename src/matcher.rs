@@ -8,7 +8,7 @@
 
 use rustc_hash::FxHashMap as HashMap;
 
-use crate::analyzer::{Analysis, Analyzer, Term, Word};
+use crate::analyzer::{Analysis, Analyzer, NO_STEM_ID, Term, Word};
 use crate::report::MatchKind;
 use crate::text::NormalizedText;
 
@@ -58,6 +58,9 @@ struct VocabWord {
 pub struct Vocabulary {
     words: Vec<VocabWord>,
     by_stem: HashMap<Word, u32>,
+    /// The words whose stems the built-in bank has, by the stem's number: a lookup then reads
+    /// no string (see [`Vocabulary::of_term`]).
+    by_stem_id: HashMap<u32, u32>,
     /// First letter -> words that may be matched fuzzily.
     by_initial: HashMap<char, Vec<u32>>,
     /// The proper prefixes of long words, as a Bloom-style bit set of their hashes: an answer
@@ -103,7 +106,20 @@ impl Vocabulary {
             stem_letters: letter_counts(&term.stem),
         });
         self.by_stem.insert(term.stem.clone(), id);
+        if term.stem_id != NO_STEM_ID {
+            self.by_stem_id.insert(term.stem_id, id);
+        }
         id
+    }
+
+    /// The vocabulary word with the stem of `term`: by the stem's number when it has one (a
+    /// stem with a number is in `by_stem_id` if it is in the vocabulary at all), else by string.
+    fn of_term(&self, term: &Term) -> Option<u32> {
+        if term.stem_id != NO_STEM_ID {
+            self.by_stem_id.get(&term.stem_id).copied()
+        } else {
+            self.get(&term.stem)
+        }
     }
 
     /// The vocabulary word two neighbouring answer words make when joined, if any.
@@ -275,7 +291,7 @@ impl<'a> AnswerIndex<'a> {
         let mut found = Vec::new();
         for (i, term) in terms.iter().enumerate() {
             let i32 = i as u32;
-            if let Some(word) = vocabulary.get(&term.stem) {
+            if let Some(word) = vocabulary.of_term(term) {
                 found.push(Occurrence {
                     word,
                     first: i32,
@@ -459,6 +475,7 @@ impl PhraseMatcher {
             let joined = Term {
                 start: a.start,
                 end: b.end,
+                stem_id: crate::analyzer::stem_id(&stem),
                 stem,
                 norm: norm.into(),
                 sentence: 0,
@@ -1157,6 +1174,9 @@ mod tests {
             "key performance indicator",
             "track key performance indicators"
         ));
+        // Words whose stems no built-in rubric has are looked up by the stem's text.
+        assert!(found("quuxify widgets", "we quuxified the widget"));
+        assert!(!found("quuxify widgets", "we frobbed the widget"));
     }
 
     #[test]
