@@ -657,9 +657,11 @@ struct Scratch {
     starts: Vec<u32>,
 }
 
-/// A variant of one alias in a [`PhraseSet`]: its alias, and its slice of the set's words.
+/// A variant of one alias in a [`PhraseSet`]: its number (variants are numbered in alias
+/// order), its alias, and its slice of the set's words.
 #[derive(Clone, Copy, Debug)]
 struct Variant {
+    order: u32,
     alias: u32,
     start: u32,
     end: u32,
@@ -678,12 +680,10 @@ pub struct PhraseSet {
     words: Vec<u32>,
     /// The form the alias wrote each of `words` in.
     norms: Vec<Word>,
-    /// In alias order.
-    variants: Vec<Variant>,
     /// The variants by their first word: those of vocabulary word `w` are
     /// `by_first[first_ranges[w]..first_ranges[w + 1]]`, in order. An answer is searched only for
     /// the variants whose first word it uses, not for every variant of the rubric.
-    by_first: Vec<u32>,
+    by_first: Vec<Variant>,
     first_ranges: Vec<u32>,
 }
 
@@ -708,6 +708,7 @@ impl PhraseSet {
                 words.extend(variant_words);
                 norms.extend(variant_norms);
                 variants.push(Variant {
+                    order: variants.len() as u32,
                     alias: aliases.len() as u32,
                     start,
                     end: words.len() as u32,
@@ -730,17 +731,16 @@ impl PhraseSet {
             first_ranges[w + 1] += first_ranges[w];
         }
         let mut filled = first_ranges.clone();
-        let mut by_first = vec![0u32; variants.len()];
-        for (i, v) in variants.iter().enumerate() {
+        let mut by_first = variants.clone();
+        for v in variants {
             let slot = &mut filled[words[v.start as usize] as usize];
-            by_first[*slot as usize] = i as u32;
+            by_first[*slot as usize] = v;
             *slot += 1;
         }
         PhraseSet {
             aliases,
             words,
             norms,
-            variants,
             by_first,
             first_ranges,
         }
@@ -756,18 +756,16 @@ impl PhraseSet {
             let Some(range) = self.first_ranges.get(word as usize..word as usize + 2) else {
                 continue;
             };
-            for &v in &self.by_first[range[0] as usize..range[1] as usize] {
-                let variant = &self.variants[v as usize];
-                let words = &self.words[variant.start as usize..variant.end as usize];
-                if words[1..].iter().all(|&w| index.occurs(w)) {
-                    candidates.push(v);
+            for &variant in &self.by_first[range[0] as usize..range[1] as usize] {
+                let rest = &self.words[variant.start as usize + 1..variant.end as usize];
+                if rest.iter().all(|&w| index.occurs(w)) {
+                    candidates.push(variant);
                 }
             }
         }
-        candidates.sort_unstable();
+        candidates.sort_unstable_by_key(|v| v.order);
         let mut scratch = Scratch::default();
-        for v in candidates {
-            let variant = &self.variants[v as usize];
+        for variant in candidates {
             let (start, end) = (variant.start as usize, variant.end as usize);
             let words = &self.words[start..end];
             let m = &self.aliases[variant.alias as usize];
