@@ -134,6 +134,32 @@ mod tests {
     }
 
     #[test]
+    fn ascii_lines_and_others_give_the_columns_that_counting_characters_gives() {
+        let text = "plain ascii\ncaf\u{e9} \u{201C}quoted\u{201D} x\n\nlast \u{2014} line\r\nend";
+        let index = LineIndex::new(text);
+        let expected = |offset: usize| {
+            let before = &text[..offset];
+            let line = before.matches('\n').count() + 1;
+            let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+            (line, text[line_start..offset].chars().count() + 1)
+        };
+        let boundaries: Vec<usize> = (0..=text.len())
+            .filter(|&i| text.is_char_boundary(i))
+            .collect();
+        for &offset in &boundaries {
+            assert_eq!(index.position(text, offset), expected(offset), "{offset}");
+            for &from in boundaries.iter().filter(|&&from| from <= offset) {
+                let at = index.position(text, from);
+                assert_eq!(
+                    index.position_after(text, at, from, offset),
+                    expected(offset),
+                    "{from}..{offset}"
+                );
+            }
+        }
+    }
+
+    #[test]
     fn normalized_text_maps_back_to_the_original() {
         let original = "It runs in O(V \u{2212} E) \u{2014} \u{201C}quoted\u{201D}";
         let normalized = NormalizedText::new(original);
