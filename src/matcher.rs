@@ -265,8 +265,8 @@ pub struct AnswerIndex<'a> {
     pub analysis: &'a Analysis,
     /// Sorted by (word, first).
     occurrences: Vec<Occurrence>,
-    /// For each vocabulary word, its slice of `occurrences`.
-    ranges: Vec<(u32, u32)>,
+    /// Vocabulary word `w`'s slice of `occurrences` is `starts[w]..starts[w + 1]`.
+    starts: Vec<u32>,
     normalized: std::cell::OnceCell<NormalizedText>,
 }
 
@@ -323,29 +323,27 @@ impl<'a> AnswerIndex<'a> {
         }
         // Grouped by word, each word's occurrences in text order, as sorting by (word, first)
         // would leave them: a counting sort, since the terms were visited in order and the
-        // vocabulary is small. `ranges` counts each word's occurrences first, then becomes each
-        // word's slice (its end advancing as the slice fills).
-        let mut ranges = vec![(0u32, 0u32); vocabulary.words.len()];
+        // vocabulary is small. Word `w`'s count goes to `starts[w + 2]`; summed up, `starts[w + 1]`
+        // is where `w` starts, and it advances as `w`'s slice fills, to where `w + 1` starts.
+        let mut starts = vec![0u32; vocabulary.words.len() + 2];
         for o in &found {
-            ranges[o.word as usize].1 += 1;
+            starts[o.word as usize + 2] += 1;
         }
-        let mut at = 0;
-        for range in &mut ranges {
-            let count = range.1;
-            *range = (at, at);
-            at += count;
+        for w in 1..starts.len() {
+            starts[w] += starts[w - 1];
         }
         let mut occurrences = found.clone();
         for o in found {
-            let range = &mut ranges[o.word as usize];
-            occurrences[range.1 as usize] = o;
-            range.1 += 1;
+            let at = &mut starts[o.word as usize + 1];
+            occurrences[*at as usize] = o;
+            *at += 1;
         }
+        starts.pop();
         AnswerIndex {
             text,
             analysis,
             occurrences,
-            ranges,
+            starts,
             normalized: std::cell::OnceCell::new(),
         }
     }
@@ -369,14 +367,16 @@ impl<'a> AnswerIndex<'a> {
 
     /// Whether vocabulary word `word` occurs in the answer.
     fn occurs(&self, word: u32) -> bool {
-        self.ranges
-            .get(word as usize)
-            .is_some_and(|&(from, to)| from < to)
+        self.starts
+            .get(word as usize..word as usize + 2)
+            .is_some_and(|range| range[0] < range[1])
     }
 
     fn of_word(&self, word: u32) -> &[Occurrence] {
-        let (from, to) = self.ranges.get(word as usize).copied().unwrap_or((0, 0));
-        &self.occurrences[from as usize..to as usize]
+        match self.starts.get(word as usize..word as usize + 2) {
+            Some(range) => &self.occurrences[range[0] as usize..range[1] as usize],
+            None => &[],
+        }
     }
 
     /// The normalized copy of the answer that patterns run over.
