@@ -135,7 +135,13 @@ mod tests {
 
     #[test]
     fn ascii_lines_and_others_give_the_columns_that_counting_characters_gives() {
-        let text = "plain ascii\ncaf\u{e9} \u{201C}quoted\u{201D} x\n\nlast \u{2014} line\r\nend";
+        // Characters of two and three bytes at many alignments, and a long line.
+        let text = &format!(
+            "{}{}",
+            "plain ascii\ncaf\u{e9} \u{201C}quoted\u{201D} x\n\nlast \u{2014} line\r\nend"
+                .repeat(5),
+            "a long line of \u{e9}\u{e9} and \u{2014} ".repeat(8)
+        );
         let index = LineIndex::new(text);
         let expected = |offset: usize| {
             let before = &text[..offset];
