@@ -33,7 +33,7 @@ mod builtin_words {
     pub(crate) static RECORDS: &[u64] = &[];
     pub(crate) static STEM_OF: &[u32] = &[];
     pub(crate) static STEMS: &str = "";
-    pub(crate) static STEM_ENDS: &[u32] = &[];
+    pub(crate) static STEM_SPANS: &[(u32, u32)] = &[];
 }
 /// Likewise for the patterns of the built-in rubrics.
 #[allow(dead_code)]
@@ -199,7 +199,7 @@ fn analyse_words(root: &Path, rubrics: &[String]) -> String {
             continue;
         };
         let start = text.len() as u64;
-        stem_of.push(stems.binary_search(&stem).unwrap_or_default());
+        stem_of.push(stems.binary_search(&stem).unwrap_or_default() as u32);
         records.push(
             start << 32
                 | u64::from(word_len) << 24
@@ -212,39 +212,48 @@ fn analyse_words(root: &Path, rubrics: &[String]) -> String {
         text.push_str(stem);
     }
     let mut code = format!("pub(crate) static TEXT: &str = {text:?};\n");
-    code.push_str("pub(crate) static RECORDS: &[u64] = &[");
-    for (i, record) in records.iter().enumerate() {
-        if i % 8 == 0 {
-            code.push_str("\n   ");
-        }
-        write!(code, " {record:#x},").unwrap();
-    }
-    code.push_str("\n];\n");
-    code.push_str("pub(crate) static STEM_OF: &[u32] = &[");
-    for (i, id) in stem_of.iter().enumerate() {
-        if i % 16 == 0 {
-            code.push_str("\n   ");
-        }
-        write!(code, " {id},").unwrap();
-    }
-    code.push_str("\n];\n");
+    write_array(
+        &mut code,
+        "RECORDS: &[u64]",
+        8,
+        records.iter().map(|r| format!("{r:#x}")),
+    );
+    write_array(
+        &mut code,
+        "STEM_OF: &[u32]",
+        16,
+        stem_of.iter().map(u32::to_string),
+    );
     writeln!(
         code,
         "pub(crate) static STEMS: &str = {:?};",
         stems.concat()
     )
     .unwrap();
-    code.push_str("pub(crate) static STEM_ENDS: &[u32] = &[");
-    let mut end = 0;
-    for (i, stem) in stems.iter().enumerate() {
-        if i % 16 == 0 {
+    let mut start = 0;
+    let spans = stems.iter().map(|stem| {
+        start += stem.len();
+        format!("({}, {start})", start - stem.len())
+    });
+    write_array(&mut code, "STEM_SPANS: &[(u32, u32)]", 8, spans);
+    code
+}
+
+/// Appends `pub(crate) static {declaration} = &[...];` with `items`, `per_line` to a line.
+fn write_array(
+    code: &mut String,
+    declaration: &str,
+    per_line: usize,
+    items: impl Iterator<Item = String>,
+) {
+    write!(code, "pub(crate) static {declaration} = &[").unwrap();
+    for (i, item) in items.enumerate() {
+        if i % per_line == 0 {
             code.push_str("\n   ");
         }
-        end += stem.len();
-        write!(code, " {end},").unwrap();
+        write!(code, " {item},").unwrap();
     }
     code.push_str("\n];\n");
-    code
 }
 
 /// Every pattern of the built-in rubrics that parses, with its literal prefixes, as a sorted Rust

@@ -479,22 +479,15 @@ pub(crate) const NO_STEM_ID: u32 = u32::MAX;
 /// have none: a rubric's vocabulary (nearly all of it stems of the bank) is looked up by number,
 /// without reading or hashing the stem.
 pub(crate) fn stem_id(stem: &str) -> u32 {
-    let ends = crate::builtin_words::STEM_ENDS;
     let stems = crate::builtin_words::STEMS;
-    let nth = |i: usize| {
-        let start = i.checked_sub(1).map_or(0, |j| ends[j] as usize);
-        stems.get(start..ends[i] as usize).unwrap_or_default()
-    };
-    let (mut low, mut high) = (0, ends.len());
-    while low < high {
-        let mid = (low + high) / 2;
-        match nth(mid).cmp(stem) {
-            std::cmp::Ordering::Less => low = mid + 1,
-            std::cmp::Ordering::Greater => high = mid,
-            std::cmp::Ordering::Equal => return mid as u32,
-        }
-    }
-    NO_STEM_ID
+    crate::builtin_words::STEM_SPANS
+        .binary_search_by(|&(start, end)| {
+            stems
+                .get(start as usize..end as usize)
+                .unwrap_or_default()
+                .cmp(stem)
+        })
+        .map_or(NO_STEM_ID, |i| i as u32)
 }
 
 /// A record of the build script's table: word, norm, stem and flags. The record holds where the
@@ -1020,12 +1013,11 @@ mod tests {
 
     #[test]
     fn stems_are_numbered_by_their_text() {
-        let ends = crate::builtin_words::STEM_ENDS;
-        assert!(ends.len() > 1000, "{} stems", ends.len());
+        let spans = crate::builtin_words::STEM_SPANS;
+        assert!(spans.len() > 1000, "{} stems", spans.len());
         let mut previous = "";
-        for (i, &end) in ends.iter().enumerate() {
-            let start = if i == 0 { 0 } else { ends[i - 1] as usize };
-            let stem = &crate::builtin_words::STEMS[start..end as usize];
+        for (i, &(start, end)) in spans.iter().enumerate() {
+            let stem = &crate::builtin_words::STEMS[start as usize..end as usize];
             assert!(previous < stem, "sorted, no repeats: {previous:?} {stem:?}");
             assert_eq!(stem_id(stem), i as u32, "{stem:?}");
             previous = stem;
