@@ -133,31 +133,36 @@ impl Grader {
     pub fn grade(&self, text: &str) -> Report {
         let analysis = self.analyzer.analyze(text);
         let index = AnswerIndex::new(text, &analysis, &self.vocabulary, &self.analyzer);
-        let mut matches = Vec::new();
+        let mut matches = Vec::with_capacity(64);
         self.phrases.find(&index, &mut matches);
         self.patterns.find(&index, &mut matches);
         let lines = LineIndex::new(text);
-        let mut per_concept: Vec<Vec<Match>> = vec![Vec::new(); self.rubric.concepts.len()];
-        let mut per_misconception: Vec<Vec<Match>> =
-            vec![Vec::new(); self.rubric.misconceptions.len()];
-        for mut m in matches {
-            match m.target {
-                Target::Concept(i) if self.rubric.concepts[i].ignore_negation => {
-                    m.negated = false;
-                    per_concept[i].push(m)
-                }
-                Target::Concept(i) => per_concept[i].push(m),
-                Target::Misconception(i) => per_misconception[i].push(m),
+        for m in &mut matches {
+            if let Target::Concept(i) = m.target
+                && self.rubric.concepts[i].ignore_negation
+            {
+                m.negated = false;
             }
         }
+        // Grouped by target, concepts first, each in rubric order. The order within a target
+        // does not matter: evidence sorts its matches completely.
+        matches.sort_unstable_by_key(|m| m.target);
+        let mut rest = matches.as_slice();
+        let mut of_target = |target: Target| {
+            let n = rest.iter().take_while(|m| m.target == target).count();
+            let (found, after) = rest.split_at(n);
+            rest = after;
+            found
+        };
+        let mut scratch = Vec::new();
 
         let concepts: Vec<ConceptResult> = self
             .rubric
             .concepts
             .iter()
-            .zip(per_concept)
             .enumerate()
-            .map(|(i, (concept, found))| {
+            .map(|(i, concept)| {
+                let found = of_target(Target::Concept(i));
                 let affirmed = found.iter().any(|m| !m.negated);
                 let status = if affirmed || (self.rubric.count_negated && !found.is_empty()) {
                     Status::Found
@@ -173,7 +178,7 @@ impl Grader {
                     required: concept.required,
                     group: self.group_of[i].map(|g| self.rubric.groups[g].id.clone()),
                     status,
-                    evidence: evidence(text, &lines, found, affirmed),
+                    evidence: evidence(text, &lines, found, affirmed, &mut scratch),
                     hint: concept.hint.clone(),
                 }
             })
@@ -183,14 +188,15 @@ impl Grader {
             .rubric
             .misconceptions
             .iter()
-            .zip(per_misconception)
+            .enumerate()
+            .map(|(i, m)| (m, of_target(Target::Misconception(i))))
             .filter(|(_, found)| found.iter().any(|m| !m.negated))
             .map(|(m, found)| MisconceptionResult {
                 id: m.id.clone(),
                 label: m.label.clone(),
                 penalty: m.penalty,
                 explanation: m.explanation.clone(),
-                evidence: evidence(text, &lines, found, true),
+                evidence: evidence(text, &lines, found, true, &mut scratch),
             })
             .collect();
 
@@ -309,21 +315,23 @@ impl Grader {
 
 /// Turns matches into evidence: affirmative first (or only negated, when `affirmative` is false),
 /// in text order, one per start position.
-fn evidence(
+fn evidence<'m>(
     text: &str,
     lines: &LineIndex,
-    mut found: Vec<Match<'_>>,
+    found: &[Match<'m>],
     affirmative: bool,
+    scratch: &mut Vec<Match<'m>>,
 ) -> Vec<Evidence> {
-    found.retain(|m| m.negated != affirmative);
-    found.sort_by(|a, b| {
+    scratch.clear();
+    scratch.extend(found.iter().filter(|m| m.negated != affirmative).cloned());
+    scratch.sort_by(|a, b| {
         (a.start, a.end, a.how)
             .cmp(&(b.start, b.end, b.how))
             .then_with(|| a.matched.cmp(b.matched))
     });
-    found.dedup_by(|later, earlier| later.start < earlier.end);
-    found
-        .into_iter()
+    scratch.dedup_by(|later, earlier| later.start < earlier.end);
+    scratch
+        .iter()
         .take(MAX_EVIDENCE)
         .map(|m| {
             let (line, column) = lines.position(text, m.start);

@@ -127,7 +127,10 @@ impl Vocabulary {
         if !self.prefixes.may_contain(prefix_hash(first)) {
             return None;
         }
-        self.get(&analyzer.stem(&format!("{first}{second}")))
+        let mut joined = String::with_capacity(first.len() + second.len());
+        joined.push_str(first);
+        joined.push_str(second);
+        self.get(&analyzer.stem(&joined))
     }
 
     fn get(&self, stem: &str) -> Option<u32> {
@@ -288,7 +291,7 @@ impl<'a> AnswerIndex<'a> {
     ) -> Self {
         let terms = &analysis.terms;
         // In text order.
-        let mut found = Vec::new();
+        let mut found = Vec::with_capacity(terms.len());
         for (i, term) in terms.iter().enumerate() {
             let i32 = i as u32;
             if let Some(word) = vocabulary.of_term(term) {
