@@ -45,9 +45,10 @@ pub(crate) fn may_open_scope(norm: &str) -> bool {
         || matches!(norm, "t" | "instead" | "rather")
 }
 
-/// For each token, the cue that negates it.
-pub(crate) fn scopes(tokens: &[RawToken]) -> Vec<Option<Cue>> {
-    let mut out = vec![None; tokens.len()];
+/// For each token, the cue that negates it, into `out` (cleared first).
+pub(crate) fn scopes(tokens: &[RawToken], out: &mut Vec<Option<Cue>>) {
+    out.clear();
+    out.resize(tokens.len(), None);
     for (i, token) in tokens.iter().enumerate() {
         if !token.info.may_open_scope {
             continue;
@@ -69,9 +70,9 @@ pub(crate) fn scopes(tokens: &[RawToken]) -> Vec<Option<Cue>> {
             strong: false,
         };
         if is_soft_forward_cue(&token.info.norm) {
-            mark_forward(tokens, i + 1, FORWARD_REACH, soft, &mut out);
+            mark_forward(tokens, i + 1, FORWARD_REACH, soft, out);
         } else if is_soft_dismissal(&token.info.norm) {
-            mark_clause(tokens, i, soft, &mut out);
+            mark_clause(tokens, i, soft, out);
         } else if is_forward_cue(tokens, i) {
             let whether_or_not = token.info.norm == "not"
                 && i >= 2
@@ -97,19 +98,18 @@ pub(crate) fn scopes(tokens: &[RawToken]) -> Vec<Option<Cue>> {
                 continue;
             }
             if dismisses(tokens, i) {
-                mark_clause(tokens, i, cue, &mut out);
+                mark_clause(tokens, i, cue, out);
             } else {
-                mark_forward(tokens, i + 1, FORWARD_REACH, cue, &mut out);
+                mark_forward(tokens, i + 1, FORWARD_REACH, cue, out);
             }
         } else if (token.info.norm == "instead" && next == Some("of"))
             || (token.info.norm == "rather" && next == Some("than"))
         {
-            mark_forward(tokens, i + 2, ALTERNATIVE_REACH, cue, &mut out);
+            mark_forward(tokens, i + 2, ALTERNATIVE_REACH, cue, out);
         } else if is_dismissive_word(&token.info.norm) {
-            mark_clause(tokens, i, cue, &mut out);
+            mark_clause(tokens, i, cue, out);
         }
     }
-    out
 }
 
 fn is_forward_cue(tokens: &[RawToken], i: usize) -> bool {
