@@ -302,31 +302,31 @@ impl Analyzer {
         let mut sentence = 0u32;
         let mut prev_end = 0usize;
         let mut prev_abbreviation = false;
+        let bytes = text.as_bytes();
         WORDS.with_borrow_mut(|cache| {
             for (start, end) in word_spans(text) {
-                let gap = &text[prev_end..start];
-                let original = &text[start..end];
-                let info = match cache.get(original) {
+                // Bytes, not `str`s: the spans are character boundaries already, and most words
+                // are only looked up.
+                let word = &bytes[start..end];
+                let hash = WordCache::hash(word);
+                let info = match cache.get(hash, word) {
                     Some(info) => std::rc::Rc::clone(info),
                     None => {
+                        let original = &text[start..end];
                         let info = std::rc::Rc::new(
                             precomputed(original).unwrap_or_else(|| analyze_word(original)),
                         );
-                        if cache.len() >= WORD_CACHE_CAPACITY {
-                            cache.clear();
-                        }
-                        cache.insert(original.into(), std::rc::Rc::clone(&info));
+                        cache.insert(hash, word, std::rc::Rc::clone(&info));
                         info
                     }
                 };
                 let (sentence_break, clause_break) = if out.is_empty() {
                     (false, true)
-                } else if gap == " " {
+                } else if bytes[prev_end..start] == *b" " {
                     (false, false)
-                } else if prev_abbreviation {
-                    (false, boundaries(gap, original).1)
                 } else {
-                    boundaries(gap, original)
+                    let found = boundaries(&text[prev_end..start], word);
+                    (found.0 && !prev_abbreviation, found.1)
                 };
                 if sentence_break {
                     sentence += 1;
@@ -568,9 +568,59 @@ thread_local! {
 const WORD_CACHE_CAPACITY: usize = 1 << 16;
 
 thread_local! {
-    /// Words a thread has analysed, by the word as written.
-    static WORDS: std::cell::RefCell<rustc_hash::FxHashMap<Box<str>, std::rc::Rc<WordInfo>>> =
-        std::cell::RefCell::new(rustc_hash::FxHashMap::default());
+    static WORDS: std::cell::RefCell<WordCache> = std::cell::RefCell::default();
+}
+
+/// Words a thread has analysed, by the word as written (its bytes), cleared when full.
+#[derive(Default)]
+struct WordCache {
+    table: hashbrown::HashTable<(Box<[u8]>, std::rc::Rc<WordInfo>)>,
+}
+
+impl WordCache {
+    fn hash(word: &[u8]) -> u64 {
+        use std::hash::BuildHasher;
+        rustc_hash::FxBuildHasher.hash_one(word)
+    }
+
+    /// The analysis of `word`, whose [`WordCache::hash`] is `hash`.
+    fn get(&self, hash: u64, word: &[u8]) -> Option<&std::rc::Rc<WordInfo>> {
+        self.table
+            .find(hash, |(key, _)| same_bytes(key, word))
+            .map(|(_, info)| info)
+    }
+
+    fn insert(&mut self, hash: u64, word: &[u8], info: std::rc::Rc<WordInfo>) {
+        if self.table.len() >= WORD_CACHE_CAPACITY {
+            self.table.clear();
+        }
+        self.table
+            .insert_unique(hash, (word.into(), info), |(key, _)| Self::hash(key));
+    }
+}
+
+/// `a == b`, compared in at most two loads a side for the lengths words have, instead of a call
+/// to `memcmp` for each word of each answer.
+fn same_bytes(a: &[u8], b: &[u8]) -> bool {
+    let n = a.len();
+    if n != b.len() {
+        return false;
+    }
+    let eight = |s: &[u8], at: usize| {
+        s.get(at..at + 8)
+            .map(|x| u64::from_le_bytes(x.try_into().unwrap_or_default()))
+    };
+    let four = |s: &[u8], at: usize| {
+        s.get(at..at + 4)
+            .map(|x| u32::from_le_bytes(x.try_into().unwrap_or_default()))
+    };
+    match n {
+        // Overlapping reads cover every byte: the first and last few.
+        0..=3 => a.first() == b.first() && a.get(n / 2) == b.get(n / 2) && a.last() == b.last(),
+        4..=7 => four(a, 0) == four(b, 0) && four(a, n - 4) == four(b, n - 4),
+        8..=16 => eight(a, 0) == eight(b, 0) && eight(a, n - 8) == eight(b, n - 8),
+        _ => a == b,
+    }
 }
 
 /// Runs one word (a token of `SimpleTokenizer`) through the filters and the stemmer.
@@ -633,7 +683,7 @@ fn stem_cached(norm: &str) -> Word {
 }
 
 /// Whether the text between two words ends a sentence, and whether it ends a clause.
-fn boundaries(gap: &str, next_word: &str) -> (bool, bool) {
+fn boundaries(gap: &str, next_word: &[u8]) -> (bool, bool) {
     let bytes = gap.as_bytes();
     let mut sentence = false;
     let mut clause = false;
@@ -650,8 +700,7 @@ fn boundaries(gap: &str, next_word: &str) -> (bool, bool) {
                 if rest.starts_with('\n')
                     || rest.starts_with(['-', '*', '+', '#', '>', '|', '`'])
                     || rest.starts_with('\u{2022}')
-                    || (rest.is_empty()
-                        && next_word.chars().next().is_some_and(|c| c.is_ascii_digit()))
+                    || (rest.is_empty() && next_word.first().is_some_and(u8::is_ascii_digit))
                 {
                     sentence = true;
                 }
@@ -1081,6 +1130,25 @@ mod tests {
         assert_eq!(precomputed("zzzzqx"), None);
         for word in ["KPIs", "jitter", "however", "The", "e", "404"] {
             assert!(precomputed(word).is_some(), "{word} is in the bank");
+        }
+    }
+
+    #[test]
+    fn short_words_compare_as_their_bytes() {
+        // Every word up to 18 bytes against itself, one byte shorter, and each one-byte change.
+        let base: Vec<u8> = (b'a'..=b'r').collect();
+        for n in 0..=base.len() {
+            let a = &base[..n];
+            assert!(same_bytes(a, a), "{n}");
+            if n > 0 {
+                assert!(!same_bytes(a, &base[..n - 1]), "{n}");
+            }
+            for i in 0..n {
+                let mut b = a.to_vec();
+                b[i] = b'z';
+                assert!(!same_bytes(a, &b), "{n} {i}");
+                assert!(!same_bytes(&b, a), "{n} {i}");
+            }
         }
     }
 
