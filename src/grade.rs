@@ -356,13 +356,17 @@ fn evidence<'m>(
 fn quote(s: &str) -> String {
     // Most matches are a few ASCII words with single spaces between them: nothing to collapse.
     let bytes = s.as_bytes();
+    // ASCII, no whitespace but single spaces, none at either end: one pass over the bytes.
+    let mut previous = b' ';
     let plain = bytes.len() <= 80
-        && bytes.first().is_some_and(|&b| b != b' ')
         && bytes.last().is_some_and(|&b| b != b' ')
-        && bytes
-            .iter()
-            .all(|&b| b.is_ascii() && (b == b' ' || !char::from(b).is_whitespace()))
-        && !s.contains("  ");
+        && bytes.iter().all(|&b| {
+            let fine = b.is_ascii()
+                && !(b == b' ' && previous == b' ')
+                && (b == b' ' || !b.is_ascii_whitespace() && b != 0x0b);
+            previous = b;
+            fine
+        });
     if plain { s.to_string() } else { collapse(s) }
 }
 

@@ -16,19 +16,22 @@ impl LineIndex {
         let mut line_starts = vec![0];
         line_starts.extend(memchr::memchr_iter(b'\n', text.as_bytes()).map(|i| i + 1));
         let mut continuations = Vec::new();
-        // Whole blocks of ASCII at once: most text is.
-        const BLOCK: usize = 32;
-        for (b, block) in text.as_bytes().chunks(BLOCK).enumerate() {
-            if block.is_ascii() {
-                continue;
+        // Eight bytes at a time: a continuation byte is 0b10xx_xxxx, its high bit set and the
+        // next one (shifted up into the high bit's place) clear.
+        const HIGH_BITS: u64 = 0x8080_8080_8080_8080;
+        let bytes = text.as_bytes();
+        let blocks = bytes.chunks_exact(8);
+        let tail = blocks.remainder();
+        for (b, block) in blocks.enumerate() {
+            let word = u64::from_le_bytes(block.try_into().unwrap_or_default());
+            let mut marks = word & !(word << 1) & HIGH_BITS;
+            while marks != 0 {
+                continuations.push(b * 8 + (marks.trailing_zeros() / 8) as usize);
+                marks &= marks - 1;
             }
-            let at = b * BLOCK;
-            continuations.extend(
-                (0..block.len())
-                    .filter(|&i| block[i] & 0xC0 == 0x80)
-                    .map(|i| at + i),
-            );
         }
+        let at = bytes.len() - tail.len();
+        continuations.extend((at..bytes.len()).filter(|&i| bytes[i] & 0xC0 == 0x80));
         LineIndex {
             line_starts,
             continuations,
