@@ -754,7 +754,21 @@ impl PhraseSet {
     pub fn find<'m>(&'m self, index: &AnswerIndex<'_>, out: &mut Vec<Match<'m>>) {
         // The variants all of whose words the answer uses (no other can match), found from the
         // words it uses, then put back in order.
-        let mut candidates = Vec::new();
+        BUFFERS.with_borrow_mut(|buffers| self.find_with(index, buffers, out));
+    }
+
+    fn find_with<'m>(
+        &'m self,
+        index: &AnswerIndex<'_>,
+        buffers: &mut Buffers,
+        out: &mut Vec<Match<'m>>,
+    ) {
+        let Buffers {
+            variants: candidates,
+            phrase: scratch,
+            ..
+        } = buffers;
+        candidates.clear();
         for word in index.words() {
             let Some(range) = self.first_ranges.get(word as usize..word as usize + 2) else {
                 continue;
@@ -767,8 +781,7 @@ impl PhraseSet {
             }
         }
         candidates.sort_unstable_by_key(|v| v.order);
-        let mut scratch = Scratch::default();
-        for variant in candidates {
+        for &variant in candidates.iter() {
             let (start, end) = (variant.start as usize, variant.end as usize);
             let words = &self.words[start..end];
             let m = &self.aliases[variant.alias as usize];
@@ -780,9 +793,26 @@ impl PhraseSet {
                 any_order: m.any_order,
                 max_gap: m.max_gap,
             }
-            .find(index, &mut scratch, out);
+            .find(index, scratch, out);
         }
     }
+}
+
+/// Buffers the searches of one answer use, kept by each thread from one answer to the next, so
+/// that grading an answer does not grow them again (and the memory they use stays in cache).
+#[derive(Default)]
+struct Buffers {
+    /// [`PhraseSet::find`]: the variants to search.
+    variants: Vec<Variant>,
+    phrase: Scratch,
+    /// [`PatternSet::find`]: (matcher, offset, pattern) of every literal occurrence.
+    literals: Vec<(u32, usize, u32)>,
+    /// One matcher's share of `literals`.
+    at: Vec<(usize, u32)>,
+}
+
+thread_local! {
+    static BUFFERS: std::cell::RefCell<Buffers> = std::cell::RefCell::default();
 }
 
 /// The regex patterns of one concept or misconception, over the normalized answer, compiled on
@@ -996,9 +1026,22 @@ impl PatternSet {
         if self.matchers.is_empty() {
             return;
         }
+        BUFFERS.with_borrow_mut(|buffers| self.find_with(index, buffers, out));
+    }
+
+    fn find_with<'m>(
+        &'m self,
+        index: &AnswerIndex<'_>,
+        buffers: &mut Buffers,
+        out: &mut Vec<Match<'m>>,
+    ) {
         let text = index.normalized().text.as_str();
-        // (matcher, offset, pattern) of every literal occurrence.
-        let mut candidates: Vec<(u32, usize, u32)> = Vec::new();
+        let Buffers {
+            literals: candidates,
+            at,
+            ..
+        } = buffers;
+        candidates.clear();
         if let Some(prefixes) = self.automaton() {
             candidates.extend(prefixes.find_overlapping_iter(text).map(|m| {
                 let (matcher, pattern) = self.owner[m.pattern().as_usize()];
@@ -1007,7 +1050,6 @@ impl PatternSet {
             candidates.sort_unstable();
             candidates.dedup();
         }
-        let mut at = Vec::new();
         for (i, matcher) in self.matchers.iter().enumerate() {
             if matcher.prefixes.is_none() || self.prefixes.is_none() {
                 matcher.find(index, out);
@@ -1024,7 +1066,7 @@ impl PatternSet {
                     .iter()
                     .map(|&(_, offset, pattern)| (offset, pattern)),
             );
-            matcher.find_at(index, &at, out);
+            matcher.find_at(index, at, out);
         }
     }
 }

@@ -13,8 +13,11 @@ pub struct LineIndex {
 impl LineIndex {
     /// Indexes the line starts and the multi-byte characters of `text`.
     pub fn new(text: &str) -> Self {
-        let mut line_starts = vec![0];
-        line_starts.extend(memchr::memchr_iter(b'\n', text.as_bytes()).map(|i| i + 1));
+        // Counted first (a fast pass), so that the vector is allocated once.
+        let breaks = memchr::memchr_iter(b'\n', text.as_bytes());
+        let mut line_starts = Vec::with_capacity(breaks.clone().count() + 1);
+        line_starts.push(0);
+        line_starts.extend(breaks.map(|i| i + 1));
         let mut continuations = Vec::new();
         // Eight bytes at a time: a continuation byte is 0b10xx_xxxx, its high bit set and the
         // next one (shifted up into the high bit's place) clear.
