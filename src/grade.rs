@@ -92,6 +92,7 @@ impl Grader {
                 patterns.push(PatternMatcher::new(target, pattern_list));
             }
         }
+        vocabulary.seal();
         let group_of = rubric
             .concepts
             .iter()
