@@ -598,10 +598,12 @@ impl<'p> Phrase<'p> {
             end,
             how: self.kind(index, hits),
             matched: self.alias,
-            negated: index.negated(
-                hits.iter().flat_map(|o| o.first as usize..=o.last as usize),
-                self.target,
-            ),
+            // Most matches have no cue anywhere near them: a look at the words they span tells.
+            negated: terms[first..=last].iter().any(|t| t.negation.is_some())
+                && index.negated(
+                    hits.iter().flat_map(|o| o.first as usize..=o.last as usize),
+                    self.target,
+                ),
         });
     }
 
