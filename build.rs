@@ -26,6 +26,10 @@ mod pattern_syntax;
 #[allow(dead_code)]
 #[path = "src/spelling.rs"]
 mod spelling;
+
+#[allow(dead_code)] // the analyzer uses some of the helpers; the keyword-list check the rest
+#[path = "src/swar.rs"]
+mod swar;
 /// Empty here: the analyzer looks words up in it before analysing them, and this script is what
 /// fills it for the library.
 mod builtin_words {

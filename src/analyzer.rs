@@ -15,6 +15,7 @@ use tantivy::tokenizer::{
 use crate::negation;
 pub use crate::negation::Cue;
 use crate::spelling::AmericanSpelling;
+use crate::swar::{HIGH_BITS, ascii_alphanumeric, eight_bytes, first_marked};
 
 /// A normalised word or a stem: shared, so that copying it costs no allocation. A word of the
 /// built-in bank points into the binary (copying it costs nothing at all: answers are mostly
@@ -402,43 +403,6 @@ pub(crate) fn word_spans(text: &str) -> impl Iterator<Item = (usize, usize)> + '
         }
         Some((start, at))
     })
-}
-
-/// The high bit of every byte of a `u64`.
-const HIGH_BITS: u64 = 0x8080_8080_8080_8080;
-
-/// `byte` in every byte of a `u64`.
-const fn every_byte(byte: u8) -> u64 {
-    byte as u64 * 0x0101_0101_0101_0101
-}
-
-/// The eight bytes from `at` as a little-endian `u64` (byte `at` lowest), zeros past the end.
-fn eight_bytes(bytes: &[u8], at: usize) -> u64 {
-    match bytes.get(at..at + 8) {
-        Some(block) => u64::from_le_bytes(block.try_into().unwrap_or_default()),
-        None => {
-            let mut block = [0u8; 8];
-            let rest = bytes.get(at..).unwrap_or_default();
-            block[..rest.len()].copy_from_slice(rest);
-            u64::from_le_bytes(block)
-        }
-    }
-}
-
-/// The high bit of each byte of `block` that is an ASCII letter or digit. Each test adds to
-/// the byte's low seven bits a constant that carries into its high bit exactly when the byte is
-/// at least some bound; no sum leaves its byte.
-fn ascii_alphanumeric(block: u64) -> u64 {
-    let low = block & !HIGH_BITS;
-    let at_least = |x: u64, bound: u8| x + every_byte(0x80 - bound);
-    let between = |x: u64, first: u8, last: u8| at_least(x, first) & !at_least(x, last + 1);
-    let folded = low | every_byte(0x20);
-    (between(low, b'0', b'9') | between(folded, b'a', b'z')) & !block & HIGH_BITS
-}
-
-/// The index of the first byte of `marks` whose high bit is set (`marks` is not zero).
-fn first_marked(marks: u64) -> usize {
-    (marks.trailing_zeros() / 8) as usize
 }
 
 /// What the analyzer knows about a word as written, whatever text it stands in.

@@ -65,6 +65,7 @@ pub mod rubric;
 pub mod shape;
 pub mod spelling;
 pub mod summary;
+mod swar;
 pub mod takehome;
 pub mod text;
 pub mod wire;

@@ -103,19 +103,41 @@ fn word_bound(bytes: &[u8]) -> usize {
 /// Words in `s`: runs of letters and digits (any non-ASCII byte counts as a letter), counted up
 /// to `limit`.
 fn count_words(s: &str, limit: usize) -> usize {
+    let bytes = s.as_bytes();
     let mut count = 0;
-    let mut in_word = false;
-    for &b in s.as_bytes() {
-        let letter = b.is_ascii_alphanumeric() || b >= 0x80;
-        if letter && !in_word {
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i].is_ascii_alphanumeric() || bytes[i] >= 0x80 {
             count += 1;
             if count >= limit {
                 break;
             }
+            i = letters_end(bytes, i + 1, false);
+        } else {
+            i += 1;
         }
-        in_word = letter;
     }
     count
+}
+
+/// Where the run of letters from `i` ends: the first byte from `i` on that is not an ASCII letter
+/// or digit nor any other byte of 0x80 and above (but for the first byte of a bullet, 0xE2, when
+/// `bullets` break words), or the end. Eight bytes at a time: most bytes of a line are letters.
+fn letters_end(bytes: &[u8], mut i: usize, bullets: bool) -> usize {
+    use crate::swar::{HIGH_BITS, ascii_alphanumeric, eight_bytes, equal_to, first_marked};
+    while i < bytes.len() {
+        let block = eight_bytes(bytes, i);
+        let mut wide = block & HIGH_BITS;
+        if bullets {
+            wide &= !equal_to(block, 0xE2);
+        }
+        let stops = !(ascii_alphanumeric(block) | wide) & HIGH_BITS;
+        if stops != 0 {
+            return (i + first_marked(stops)).min(bytes.len());
+        }
+        i += 8;
+    }
+    bytes.len()
 }
 
 const OTHER: u8 = 0;
@@ -179,12 +201,7 @@ fn fragment_words(line: &str, enough: usize) -> Option<(usize, usize)> {
                     }
                 }
                 // The rest of the word at once: most bytes of a line are letters.
-                while bytes
-                    .get(i + 1)
-                    .is_some_and(|&next| BYTE_CLASS[next as usize] == LETTER)
-                {
-                    i += 1;
-                }
+                i = letters_end(bytes, i + 1, true) - 1;
             }
             SEPARATOR => {
                 close(&mut current, &mut long, &mut bare);
@@ -343,6 +360,52 @@ mod tests {
         assert_eq!(fragment_words("a b, c d e f; g h i j", 9), Some((10, 2)));
         assert_eq!(fragment_words("a b, c d e f; g h i j", 8), None);
         assert_eq!(fragment_words("a b c, d e f", 1), Some((6, 6)));
+    }
+
+    #[test]
+    fn runs_of_letters_end_where_the_byte_classes_say() {
+        let texts = [
+            "abc def,ghi",
+            "0123456789abcdefXYZ",
+            "caf\u{e9}s na\u{ef}ve\u{2022}bullet \u{2014}dash\u{2013}",
+            "a\u{2022}b\u{2022}c\u{2022}d\u{2022}e\u{2022}f\u{2022}g\u{2022}h",
+            "~`!@#$%^&*()_+-=[]{}|;':\",./<>?\u{7f}",
+            "",
+        ];
+        for text in texts {
+            let bytes = text.as_bytes();
+            for bullets in [false, true] {
+                let letter = |b: u8| {
+                    if bullets {
+                        BYTE_CLASS[b as usize] == LETTER
+                    } else {
+                        b.is_ascii_alphanumeric() || b >= 0x80
+                    }
+                };
+                for i in 0..=bytes.len() {
+                    let expected = (i..bytes.len())
+                        .find(|&j| !letter(bytes[j]))
+                        .unwrap_or(bytes.len());
+                    assert_eq!(
+                        letters_end(bytes, i, bullets),
+                        expected,
+                        "{text:?} {i} {bullets}"
+                    );
+                }
+            }
+            for limit in 1..12 {
+                let mut naive = 0;
+                let mut in_word = false;
+                for &b in bytes {
+                    let letter = b.is_ascii_alphanumeric() || b >= 0x80;
+                    if letter && !in_word && naive < limit {
+                        naive += 1;
+                    }
+                    in_word = letter;
+                }
+                assert_eq!(count_words(text, limit), naive, "{text:?} {limit}");
+            }
+        }
     }
 
     #[test]
