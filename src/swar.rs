@@ -42,7 +42,7 @@ pub(crate) fn first_marked(marks: u64) -> usize {
 /// The high bit of each byte of `block` that is not zero. `(x & 0x7f) + 0x7f` carries into the
 /// high bit exactly when the low seven bits are not all zero, and stays within its byte.
 pub(crate) fn nonzero(block: u64) -> u64 {
-    ((block & !HIGH_BITS) + every_byte(0x7f) | block) & HIGH_BITS
+    (((block & !HIGH_BITS) + every_byte(0x7f)) | block) & HIGH_BITS
 }
 
 /// The high bit of each byte of `block` that equals `byte`.
