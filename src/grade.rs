@@ -36,6 +36,8 @@ pub struct Grader {
     total_weight: f64,
     /// For each concept, the index of its group.
     group_of: Vec<Option<usize>>,
+    /// For each group, the concepts (by index) it lists.
+    group_members: Vec<Vec<usize>>,
 }
 
 impl std::fmt::Debug for Grader {
@@ -103,6 +105,15 @@ impl Grader {
                     .position(|g| g.concepts.contains(&c.id))
             })
             .collect();
+        let group_members = rubric
+            .groups
+            .iter()
+            .map(|g| {
+                (0..rubric.concepts.len())
+                    .filter(|&i| g.concepts.contains(&rubric.concepts[i].id))
+                    .collect()
+            })
+            .collect();
         let total_weight = rubric.total_weight();
         Grader {
             question: QuestionRef {
@@ -116,6 +127,7 @@ impl Grader {
             phrases: PhraseSet::new(phrases),
             patterns: PatternSet::new(patterns),
             group_of,
+            group_members,
             total_weight,
         }
     }
@@ -205,10 +217,11 @@ impl Grader {
             .rubric
             .groups
             .iter()
-            .map(|g| {
-                let found = concepts
+            .zip(&self.group_members)
+            .map(|(g, members)| {
+                let found = members
                     .iter()
-                    .filter(|c| c.status == Status::Found && g.concepts.contains(&c.id))
+                    .filter(|&&i| concepts[i].status == Status::Found)
                     .count();
                 GroupResult {
                     id: g.id.clone(),
