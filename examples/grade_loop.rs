@@ -1,6 +1,8 @@
 //! Grades one answer many times: a target for profilers (`valgrind --tool=callgrind`).
 //! Usage: cargo run --release --example grade_loop -- FILE QUESTION [TIMES]
 //!        cargo run --release --example grade_loop -- --samples [TIMES]
+//!        cargo run --release --example grade_loop -- --round-robin [ROUNDS]
+//!        cargo run --release --example grade_loop -- --corpus DIR [ROUNDS]
 //! The second form grades the first (strong) sample of every built-in rubric and prints the time
 //! per grade and per word for each, slowest first.
 
@@ -39,6 +41,62 @@ fn main() {
         let per = start.elapsed() / (rounds * graders.len() as u32);
         println!(
             "round robin over {} questions: {per:.1?} per answer",
+            graders.len()
+        );
+        return;
+    }
+    if args.get(1).map(String::as_str) == Some("--corpus") {
+        // The answers of a generated corpus (examples/gen_corpus.rs) whose file names give the
+        // question (`q13-000123.md`), in path order: mixed questions, about 300 words each.
+        let dir = args.get(2).expect("a corpus directory");
+        let rounds: u32 = args.get(3).map_or(3, |n| n.parse().expect("a count"));
+        let mut files: Vec<std::path::PathBuf> = Vec::new();
+        let mut pending = vec![std::path::PathBuf::from(dir)];
+        while let Some(path) = pending.pop() {
+            for entry in std::fs::read_dir(&path).expect("a directory") {
+                let path = entry.expect("an entry").path();
+                if path.is_dir() {
+                    pending.push(path);
+                } else {
+                    files.push(path);
+                }
+            }
+        }
+        files.sort();
+        let mut graders: std::collections::HashMap<String, itdq::Grader> = Default::default();
+        let mut answers: Vec<(String, String)> = Vec::new();
+        for path in &files {
+            let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
+            let Some(id) = name
+                .strip_prefix('q')
+                .and_then(|rest| rest.split('-').next())
+                .filter(|id| bank.question(id).is_ok())
+            else {
+                continue;
+            };
+            graders.entry(id.to_string()).or_insert_with(|| {
+                let question = bank.question(id).expect("a question");
+                itdq::Grader::new(question, bank.rubric(question).expect("a rubric"), &analyzer)
+            });
+            let text = std::fs::read_to_string(path).expect("an answer file");
+            answers.push((id.to_string(), text));
+        }
+        let grade_all = || {
+            for (id, text) in &answers {
+                std::hint::black_box(graders[id].grade(std::hint::black_box(text)));
+            }
+        };
+        grade_all();
+        let start = std::time::Instant::now();
+        for _ in 0..rounds {
+            grade_all();
+        }
+        let per = start.elapsed() / (rounds * answers.len() as u32);
+        let words: usize = answers.iter().map(|(_, t)| t.split_whitespace().count()).sum();
+        println!(
+            "corpus of {} answers ({} words on average, {} questions): {per:.1?} per answer",
+            answers.len(),
+            words / answers.len().max(1),
             graders.len()
         );
         return;
