@@ -76,7 +76,11 @@ fn main() {
             };
             graders.entry(id.to_string()).or_insert_with(|| {
                 let question = bank.question(id).expect("a question");
-                itdq::Grader::new(question, bank.rubric(question).expect("a rubric"), &analyzer)
+                itdq::Grader::new(
+                    question,
+                    bank.rubric(question).expect("a rubric"),
+                    &analyzer,
+                )
             });
             let text = std::fs::read_to_string(path).expect("an answer file");
             answers.push((id.to_string(), text));
@@ -92,7 +96,10 @@ fn main() {
             grade_all();
         }
         let per = start.elapsed() / (rounds * answers.len() as u32);
-        let words: usize = answers.iter().map(|(_, t)| t.split_whitespace().count()).sum();
+        let words: usize = answers
+            .iter()
+            .map(|(_, t)| t.split_whitespace().count())
+            .sum();
         println!(
             "corpus of {} answers ({} words on average, {} questions): {per:.1?} per answer",
             answers.len(),
