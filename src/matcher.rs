@@ -814,7 +814,10 @@ impl PhraseSet {
     pub fn find<'m>(&'m self, index: &AnswerIndex<'_>, out: &mut Vec<Match<'m>>) {
         // The variants all of whose words the answer uses (no other can match), found from the
         // words it uses, then put back in order.
-        BUFFERS.with_borrow_mut(|buffers| self.find_with(index, buffers, out));
+        BUFFERS.with_borrow_mut(|buffers| {
+            self.find_with(index, buffers, out);
+            buffers.trim();
+        });
     }
 
     fn find_with<'m>(
@@ -869,6 +872,20 @@ struct Buffers {
     literals: Vec<(u32, usize, u32)>,
     /// One matcher's share of `literals`.
     at: Vec<(usize, u32)>,
+}
+
+impl Buffers {
+    /// The most entries a buffer keeps room for between answers: a huge answer's lists are not
+    /// kept for the thread's life.
+    const KEPT: usize = 1 << 14;
+
+    fn trim(&mut self) {
+        self.variants.shrink_to(Self::KEPT);
+        self.literals.shrink_to(Self::KEPT);
+        self.at.shrink_to(Self::KEPT);
+        self.phrase.hits.shrink_to(Self::KEPT);
+        self.phrase.starts.shrink_to(Self::KEPT);
+    }
 }
 
 thread_local! {
@@ -1086,7 +1103,10 @@ impl PatternSet {
         if self.matchers.is_empty() {
             return;
         }
-        BUFFERS.with_borrow_mut(|buffers| self.find_with(index, buffers, out));
+        BUFFERS.with_borrow_mut(|buffers| {
+            self.find_with(index, buffers, out);
+            buffers.trim();
+        });
     }
 
     fn find_with<'m>(
