@@ -95,23 +95,21 @@ impl Grader {
             }
         }
         vocabulary.seal();
-        let group_of = rubric
-            .concepts
-            .iter()
-            .map(|c| {
-                rubric
-                    .groups
-                    .iter()
-                    .position(|g| g.concepts.contains(&c.id))
-            })
-            .collect();
-        let group_members = rubric
+        let group_members: Vec<Vec<usize>> = rubric
             .groups
             .iter()
             .map(|g| {
                 (0..rubric.concepts.len())
                     .filter(|&i| g.concepts.contains(&rubric.concepts[i].id))
                     .collect()
+            })
+            .collect();
+        // The first group that lists each concept.
+        let group_of = (0..rubric.concepts.len())
+            .map(|i| {
+                group_members
+                    .iter()
+                    .position(|members| members.contains(&i))
             })
             .collect();
         let total_weight = rubric.total_weight();
@@ -377,7 +375,7 @@ fn quote(s: &str) -> String {
         && bytes.iter().all(|&b| {
             let fine = b.is_ascii()
                 && !(b == b' ' && previous == b' ')
-                && (b == b' ' || !b.is_ascii_whitespace() && b != 0x0b);
+                && (b == b' ' || !char::from(b).is_whitespace());
             previous = b;
             fine
         });

@@ -48,6 +48,8 @@ pub trait Matcher: Send + Sync {
 #[derive(Clone, Debug)]
 struct VocabWord {
     stem: Word,
+    /// [`crate::analyzer::stem_id`] of `stem`.
+    stem_id: u32,
     norm: Word,
     letters: [u8; 26],
     stem_letters: [u8; 26],
@@ -101,6 +103,7 @@ impl Vocabulary {
         }
         self.words.push(VocabWord {
             stem: term.stem.clone(),
+            stem_id: term.stem_id,
             norm: term.norm.clone(),
             letters: letter_counts(&term.norm),
             stem_letters: letter_counts(&term.stem),
@@ -116,7 +119,7 @@ impl Vocabulary {
             .words
             .iter()
             .enumerate()
-            .map(|(id, word)| (crate::analyzer::stem_id(&word.stem), id as u32))
+            .map(|(id, word)| (word.stem_id, id as u32))
             .filter(|&(stem_id, _)| stem_id != NO_STEM_ID)
             .collect();
         self.by_stem_id = StemIndex::new(numbered, self.words.len());
@@ -814,10 +817,7 @@ impl PhraseSet {
     pub fn find<'m>(&'m self, index: &AnswerIndex<'_>, out: &mut Vec<Match<'m>>) {
         // The variants all of whose words the answer uses (no other can match), found from the
         // words it uses, then put back in order.
-        BUFFERS.with_borrow_mut(|buffers| {
-            self.find_with(index, buffers, out);
-            buffers.trim();
-        });
+        Buffers::with(|buffers| self.find_with(index, buffers, out));
     }
 
     fn find_with<'m>(
@@ -878,6 +878,14 @@ impl Buffers {
     /// The most entries a buffer keeps room for between answers: a huge answer's lists are not
     /// kept for the thread's life.
     const KEPT: usize = 1 << 14;
+
+    /// Runs `search` with the thread's buffers, then trims them.
+    fn with(search: impl FnOnce(&mut Buffers)) {
+        BUFFERS.with_borrow_mut(|buffers| {
+            search(buffers);
+            buffers.trim();
+        });
+    }
 
     fn trim(&mut self) {
         self.variants.shrink_to(Self::KEPT);
@@ -1103,10 +1111,7 @@ impl PatternSet {
         if self.matchers.is_empty() {
             return;
         }
-        BUFFERS.with_borrow_mut(|buffers| {
-            self.find_with(index, buffers, out);
-            buffers.trim();
-        });
+        Buffers::with(|buffers| self.find_with(index, buffers, out));
     }
 
     fn find_with<'m>(

@@ -18,23 +18,19 @@ impl LineIndex {
         let mut line_starts = Vec::with_capacity(breaks.clone().count() + 1);
         line_starts.push(0);
         line_starts.extend(breaks.map(|i| i + 1));
-        let mut continuations = Vec::new();
         // Eight bytes at a time: a continuation byte is 0b10xx_xxxx, its high bit set and the
         // next one (shifted up into the high bit's place) clear.
-        const HIGH_BITS: u64 = 0x8080_8080_8080_8080;
+        use crate::swar::{HIGH_BITS, eight_bytes, first_marked};
         let bytes = text.as_bytes();
-        let blocks = bytes.chunks_exact(8);
-        let tail = blocks.remainder();
-        for (b, block) in blocks.enumerate() {
-            let word = u64::from_le_bytes(block.try_into().unwrap_or_default());
-            let mut marks = word & !(word << 1) & HIGH_BITS;
+        let mut continuations = Vec::new();
+        for at in (0..bytes.len()).step_by(8) {
+            let block = eight_bytes(bytes, at);
+            let mut marks = block & !(block << 1) & HIGH_BITS;
             while marks != 0 {
-                continuations.push(b * 8 + (marks.trailing_zeros() / 8) as usize);
+                continuations.push(at + first_marked(marks));
                 marks &= marks - 1;
             }
         }
-        let at = bytes.len() - tail.len();
-        continuations.extend((at..bytes.len()).filter(|&i| bytes[i] & 0xC0 == 0x80));
         LineIndex {
             line_starts,
             continuations,
