@@ -37,9 +37,9 @@ pub struct Observation {
 
 impl Observation {
     /// The observation of `report`, itdq's grade of `answer`, which a human marked `human`.
-    pub fn new(source: &str, answer: &str, human: f64, report: &Report) -> Observation {
+    pub fn new(source: &str, answer: &str, human: f64, report: &Report<'_>) -> Observation {
         Observation {
-            question: report.question.id.clone(),
+            question: report.question.id.to_string(),
             source: source.to_string(),
             excerpt: excerpt(answer),
             human,
@@ -48,7 +48,7 @@ impl Observation {
             concepts: report
                 .concepts
                 .iter()
-                .map(|c| (c.id.clone(), c.status == Status::Found))
+                .map(|c| (c.id.to_string(), c.status == Status::Found))
                 .collect(),
         }
     }

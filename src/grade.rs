@@ -1,5 +1,7 @@
 //! Grading: a rubric compiled once, applied to any number of answers.
 
+use std::borrow::Cow;
+
 use crate::analyzer::Analyzer;
 use crate::bank::Question;
 use crate::matcher::{
@@ -26,7 +28,7 @@ const ON_TOPIC_WORDS: usize = 6;
 
 /// A rubric compiled for grading. Build it once per question; it is `Send + Sync`.
 pub struct Grader {
-    question: QuestionRef,
+    question: QuestionRef<'static>,
     rubric: Rubric,
     analyzer: Analyzer,
     vocabulary: Vocabulary,
@@ -115,9 +117,9 @@ impl Grader {
         let total_weight = rubric.total_weight();
         Grader {
             question: QuestionRef {
-                id: question.id.clone(),
-                section: question.section.clone(),
-                prompt: question.prompt.clone(),
+                id: Cow::Owned(question.id.clone()),
+                section: Cow::Owned(question.section.clone()),
+                prompt: Cow::Owned(question.prompt.clone()),
             },
             rubric,
             analyzer: *analyzer,
@@ -136,12 +138,13 @@ impl Grader {
     }
 
     /// The question this grader is for.
-    pub fn question(&self) -> &QuestionRef {
+    pub fn question(&self) -> &QuestionRef<'static> {
         &self.question
     }
 
-    /// Grades one answer. The same text always gives the same report.
-    pub fn grade(&self, text: &str) -> Report {
+    /// Grades one answer. The same text always gives the same report. The report borrows the
+    /// rubric's text from this grader ([`Report::into_owned`] for one that does not).
+    pub fn grade(&self, text: &str) -> Report<'_> {
         let analysis = self.analyzer.analyze(text);
         let index = AnswerIndex::new(text, &analysis, &self.vocabulary, &self.analyzer);
         let mut matches = Vec::with_capacity(64);
@@ -183,14 +186,14 @@ impl Grader {
                     Status::Negated
                 };
                 ConceptResult {
-                    id: concept.id.clone(),
-                    label: concept.label.clone(),
+                    id: Cow::Borrowed(&concept.id),
+                    label: Cow::Borrowed(&concept.label),
                     weight: concept.weight,
                     required: concept.required,
-                    group: self.group_of[i].map(|g| self.rubric.groups[g].id.clone()),
+                    group: self.group_of[i].map(|g| Cow::Borrowed(&*self.rubric.groups[g].id)),
                     status,
                     evidence: evidence(text, &lines, found, affirmed, &mut scratch),
-                    hint: concept.hint.clone(),
+                    hint: concept.hint.as_deref().map(Cow::Borrowed),
                 }
             })
             .collect();
@@ -203,10 +206,10 @@ impl Grader {
             .map(|(i, m)| (m, of_target(Target::Misconception(i))))
             .filter(|(_, found)| found.iter().any(|m| !m.negated))
             .map(|(m, found)| MisconceptionResult {
-                id: m.id.clone(),
-                label: m.label.clone(),
+                id: Cow::Borrowed(&m.id),
+                label: Cow::Borrowed(&m.label),
                 penalty: m.penalty,
-                explanation: m.explanation.clone(),
+                explanation: Cow::Borrowed(&m.explanation),
                 evidence: evidence(text, &lines, found, true, &mut scratch),
             })
             .collect();
@@ -222,8 +225,8 @@ impl Grader {
                     .filter(|&&i| concepts[i].status == Status::Found)
                     .count();
                 GroupResult {
-                    id: g.id.clone(),
-                    label: g.label.clone(),
+                    id: Cow::Borrowed(&g.id),
+                    label: Cow::Borrowed(&g.label),
                     need: g.need,
                     found,
                     weight: g.weight,
@@ -274,7 +277,7 @@ impl Grader {
         let missing_required: Vec<&str> = concepts
             .iter()
             .filter(|c| c.required && c.status != Status::Found)
-            .map(|c| c.label.as_str())
+            .map(|c| &*c.label)
             .collect();
         if !missing_required.is_empty() {
             warnings.push(Warning {
@@ -303,7 +306,7 @@ impl Grader {
         });
 
         Report {
-            question: self.question.clone(),
+            question: self.question.borrowed(),
             score,
             points,
             band: if score < crate::report::OFF_TOPIC_BELOW
@@ -333,7 +336,7 @@ fn evidence<'m>(
     found: &[Match<'m>],
     affirmative: bool,
     scratch: &mut Vec<Match<'m>>,
-) -> Vec<Evidence> {
+) -> Vec<Evidence<'m>> {
     scratch.clear();
     scratch.extend(found.iter().filter(|m| m.negated != affirmative).cloned());
     scratch.sort_by(|a, b| {
@@ -356,7 +359,7 @@ fn evidence<'m>(
                 start: m.start,
                 end: m.end,
                 text: quote(&text[m.start..m.end]),
-                matched: m.matched.to_string(),
+                matched: Cow::Borrowed(m.matched),
                 how: m.how,
                 negated: m.negated,
             }
@@ -434,5 +437,63 @@ mod tests {
         assert_eq!(quote("a\ttab"), "a tab");
         assert_eq!(quote("vertical\x0btab"), "vertical tab");
         assert!(quote(long.trim_end()).ends_with('\u{2026}'));
+    }
+
+    /// Whether every text of a report is borrowed (`Some(true)`) or owned (`Some(false)`).
+    fn all_borrowed(report: &Report<'_>) -> Option<bool> {
+        let q = &report.question;
+        let mut texts: Vec<&Cow<'_, str>> = vec![&q.id, &q.section, &q.prompt];
+        for c in &report.concepts {
+            texts.extend([&c.id, &c.label]);
+            texts.extend(c.group.iter().chain(&c.hint));
+            texts.extend(c.evidence.iter().map(|e| &e.matched));
+        }
+        for g in &report.groups {
+            texts.extend([&g.id, &g.label]);
+        }
+        for m in &report.misconceptions {
+            texts.extend([&m.id, &m.label, &m.explanation]);
+            texts.extend(m.evidence.iter().map(|e| &e.matched));
+        }
+        let borrowed = |t: &&Cow<'_, str>| matches!(t, Cow::Borrowed(_));
+        if texts.iter().all(borrowed) {
+            Some(true)
+        } else if !texts.iter().any(borrowed) {
+            Some(false)
+        } else {
+            None
+        }
+    }
+
+    #[test]
+    fn reports_borrow_the_rubric_text_until_made_owned() {
+        let bank = crate::Bank::builtin();
+        // A rubric with groups and an answer that states a misconception, so that every kind of
+        // text is there.
+        let question = bank.question("22").unwrap();
+        let grader = Grader::new(question, bank.rubric(question).unwrap(), &Analyzer::new());
+        let report = grader.grade(
+            "Retry forever with exponential backoff and jitter; keep the requests idempotent.",
+        );
+        assert!(!report.concepts.is_empty() && !report.groups.is_empty());
+        assert!(!report.misconceptions.is_empty(), "{report:#?}");
+        assert!(report.concepts.iter().any(|c| !c.evidence.is_empty()));
+        assert_eq!(all_borrowed(&report), Some(true));
+        let owned = report.clone().into_owned();
+        assert_eq!(all_borrowed(&owned), Some(false));
+        // The owned report outlives its grader.
+        drop(grader);
+        assert!(owned.concepts.iter().any(|c| c.status == Status::Found));
+    }
+
+    #[test]
+    fn an_owned_report_equals_the_borrowed_one() {
+        let bank = crate::Bank::builtin();
+        let question = bank.question("13").unwrap();
+        let rubric = bank.rubric(question).unwrap();
+        let text = rubric.samples[0].text.clone();
+        let grader = Grader::new(question, rubric, &Analyzer::new());
+        let report = grader.grade(&text);
+        assert_eq!(report.clone().into_owned(), report);
     }
 }

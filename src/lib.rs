@@ -19,6 +19,10 @@
 //! assert!(report.concepts.iter().any(|c| c.status == Status::Found));
 //! ```
 //!
+//! A report borrows the rubric's text (concept ids, labels, hints, the aliases that matched) from
+//! its grader instead of copying it for every answer; [`Report::into_owned`] gives one that
+//! outlives the grader.
+//!
 //! Without a question to grade against, a [`detect::Detector`] tells it from the answer's text,
 //! ranking the bank with its search index ([`index::BankIndex`]) and confirming with the rubrics,
 //! or refuses when unsure.

@@ -309,7 +309,7 @@ pub fn lint_loaded(rubric: &Rubric, analyzer: &Analyzer) -> Vec<Diagnostic> {
 }
 
 /// Concepts a report found, by index, with the alias or pattern that first matched each.
-fn found_concepts(report: &Report) -> Vec<(usize, String)> {
+fn found_concepts(report: &Report<'_>) -> Vec<(usize, String)> {
     report
         .concepts
         .iter()
@@ -320,7 +320,7 @@ fn found_concepts(report: &Report) -> Vec<(usize, String)> {
                 j,
                 c.evidence
                     .first()
-                    .map(|e| e.matched.clone())
+                    .map(|e| e.matched.to_string())
                     .unwrap_or_default(),
             )
         })

@@ -564,8 +564,8 @@ mod tests {
             reference: None,
             rubric_file: String::new(),
         };
-        let report =
-            Grader::new(&question, rubric, &Analyzer::new()).grade("There is no base case.");
+        let grader = Grader::new(&question, rubric, &Analyzer::new());
+        let report = grader.grade("There is no base case.");
         let base = report.concepts.iter().find(|c| c.id == "base").unwrap();
         assert_eq!(base.status, crate::Status::Found);
     }

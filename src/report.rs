@@ -1,5 +1,10 @@
 //! The outcome of grading one answer: plain data that every renderer reads.
+//!
+//! A report borrows the rubric's own text (ids, labels, hints, the aliases that matched) from the
+//! [`Grader`](crate::Grader) that made it, so grading copies none of it: `Report<'g>` lives as
+//! long as its grader. [`Report::into_owned`] makes a report that stands alone.
 
+use std::borrow::Cow;
 use std::fmt;
 
 use serde::Serialize;
@@ -11,31 +16,32 @@ pub const ADEQUATE: f64 = 50.0;
 /// Score below which an answer is off-topic, unless it uses the subject's vocabulary (then weak).
 pub const OFF_TOPIC_BELOW: f64 = 10.0;
 
-/// The result of grading one answer against one rubric.
+/// The result of grading one answer against one rubric. `'g` is the grader's (or the rubric's)
+/// lifetime; a report made by hand, or by [`Report::into_owned`], is `Report<'static>`.
 #[derive(Clone, Debug, PartialEq, Serialize)]
-pub struct Report {
-    pub question: QuestionRef,
+pub struct Report<'g> {
+    pub question: QuestionRef<'g>,
     /// 0-100, one decimal.
     pub score: f64,
     /// Points on the rubric's scale, when it has one.
     pub points: Option<Points>,
     pub band: Band,
     /// Every concept of the rubric, in rubric order.
-    pub concepts: Vec<ConceptResult>,
+    pub concepts: Vec<ConceptResult<'g>>,
     /// Groups of alternatives and what they earned.
-    pub groups: Vec<GroupResult>,
+    pub groups: Vec<GroupResult<'g>>,
     /// Misconceptions the answer states (not those it denies).
-    pub misconceptions: Vec<MisconceptionResult>,
+    pub misconceptions: Vec<MisconceptionResult<'g>>,
     pub warnings: Vec<Warning>,
     pub stats: Stats,
 }
 
 /// Which question was graded.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-pub struct QuestionRef {
-    pub id: String,
-    pub section: String,
-    pub prompt: String,
+pub struct QuestionRef<'g> {
+    pub id: Cow<'g, str>,
+    pub section: Cow<'g, str>,
+    pub prompt: Cow<'g, str>,
 }
 
 /// Points on a rubric's own scale.
@@ -136,7 +142,7 @@ impl MatchKind {
 
 /// Where and how a concept or misconception was seen in the answer.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-pub struct Evidence {
+pub struct Evidence<'g> {
     /// 1-based line of the first matched word.
     pub line: usize,
     /// 1-based column, in characters.
@@ -149,7 +155,7 @@ pub struct Evidence {
     /// The words of the answer that matched (whitespace collapsed, cut at 80 characters).
     pub text: String,
     /// The alias or pattern of the rubric that matched.
-    pub matched: String,
+    pub matched: Cow<'g, str>,
     pub how: MatchKind,
     /// The match stands in a negated clause.
     pub negated: bool,
@@ -157,24 +163,24 @@ pub struct Evidence {
 
 /// One concept of the rubric and what the answer did with it.
 #[derive(Clone, Debug, PartialEq, Serialize)]
-pub struct ConceptResult {
-    pub id: String,
-    pub label: String,
+pub struct ConceptResult<'g> {
+    pub id: Cow<'g, str>,
+    pub label: Cow<'g, str>,
     pub weight: f64,
     pub required: bool,
     /// The group it belongs to, if any.
-    pub group: Option<String>,
+    pub group: Option<Cow<'g, str>>,
     pub status: Status,
     /// Evidence, affirmative mentions first; negated mentions when that is all there is.
-    pub evidence: Vec<Evidence>,
-    pub hint: Option<String>,
+    pub evidence: Vec<Evidence<'g>>,
+    pub hint: Option<Cow<'g, str>>,
 }
 
 /// A group of alternatives.
 #[derive(Clone, Debug, PartialEq, Serialize)]
-pub struct GroupResult {
-    pub id: String,
-    pub label: String,
+pub struct GroupResult<'g> {
+    pub id: Cow<'g, str>,
+    pub label: Cow<'g, str>,
     pub need: usize,
     pub found: usize,
     pub weight: f64,
@@ -183,12 +189,12 @@ pub struct GroupResult {
 
 /// A misconception the answer states.
 #[derive(Clone, Debug, PartialEq, Serialize)]
-pub struct MisconceptionResult {
-    pub id: String,
-    pub label: String,
+pub struct MisconceptionResult<'g> {
+    pub id: Cow<'g, str>,
+    pub label: Cow<'g, str>,
     pub penalty: f64,
-    pub explanation: String,
-    pub evidence: Vec<Evidence>,
+    pub explanation: Cow<'g, str>,
+    pub evidence: Vec<Evidence<'g>>,
 }
 
 /// Something the reader of a grade should know.
@@ -233,10 +239,37 @@ pub struct Stats {
     pub sentences: usize,
 }
 
-impl Report {
+impl<'g> Report<'g> {
     /// Concepts with the given status.
-    pub fn concepts_with(&self, status: Status) -> impl Iterator<Item = &ConceptResult> {
+    pub fn concepts_with(&self, status: Status) -> impl Iterator<Item = &ConceptResult<'g>> {
         self.concepts.iter().filter(move |c| c.status == status)
+    }
+
+    /// The same report, owning all its text: it no longer needs the grader.
+    pub fn into_owned(self) -> Report<'static> {
+        Report {
+            question: self.question.into_owned(),
+            score: self.score,
+            points: self.points,
+            band: self.band,
+            concepts: self
+                .concepts
+                .into_iter()
+                .map(ConceptResult::into_owned)
+                .collect(),
+            groups: self
+                .groups
+                .into_iter()
+                .map(GroupResult::into_owned)
+                .collect(),
+            misconceptions: self
+                .misconceptions
+                .into_iter()
+                .map(MisconceptionResult::into_owned)
+                .collect(),
+            warnings: self.warnings,
+            stats: self.stats,
+        }
     }
 
     /// Whether every required concept was found.
@@ -244,6 +277,89 @@ impl Report {
         self.concepts
             .iter()
             .all(|c| !c.required || c.status == Status::Found)
+    }
+}
+
+/// A borrowed text made owned.
+fn owned(text: Cow<'_, str>) -> Cow<'static, str> {
+    Cow::Owned(text.into_owned())
+}
+
+impl QuestionRef<'_> {
+    /// A reference to the same text.
+    pub fn borrowed(&self) -> QuestionRef<'_> {
+        QuestionRef {
+            id: Cow::Borrowed(&self.id),
+            section: Cow::Borrowed(&self.section),
+            prompt: Cow::Borrowed(&self.prompt),
+        }
+    }
+
+    /// The same question reference, owning its text.
+    pub fn into_owned(self) -> QuestionRef<'static> {
+        QuestionRef {
+            id: owned(self.id),
+            section: owned(self.section),
+            prompt: owned(self.prompt),
+        }
+    }
+}
+
+impl Evidence<'_> {
+    /// The same evidence, owning its text.
+    pub fn into_owned(self) -> Evidence<'static> {
+        Evidence {
+            matched: owned(self.matched),
+            ..self
+        }
+    }
+}
+
+impl ConceptResult<'_> {
+    /// The same concept result, owning its text.
+    pub fn into_owned(self) -> ConceptResult<'static> {
+        ConceptResult {
+            id: owned(self.id),
+            label: owned(self.label),
+            weight: self.weight,
+            required: self.required,
+            group: self.group.map(owned),
+            status: self.status,
+            evidence: self
+                .evidence
+                .into_iter()
+                .map(Evidence::into_owned)
+                .collect(),
+            hint: self.hint.map(owned),
+        }
+    }
+}
+
+impl GroupResult<'_> {
+    /// The same group result, owning its text.
+    pub fn into_owned(self) -> GroupResult<'static> {
+        GroupResult {
+            id: owned(self.id),
+            label: owned(self.label),
+            ..self
+        }
+    }
+}
+
+impl MisconceptionResult<'_> {
+    /// The same misconception, owning its text.
+    pub fn into_owned(self) -> MisconceptionResult<'static> {
+        MisconceptionResult {
+            id: owned(self.id),
+            label: owned(self.label),
+            penalty: self.penalty,
+            explanation: owned(self.explanation),
+            evidence: self
+                .evidence
+                .into_iter()
+                .map(Evidence::into_owned)
+                .collect(),
+        }
     }
 }
 

@@ -74,7 +74,7 @@ pub struct Totals {
 
 impl Summary {
     /// Counts a graded answer and whether it met the bar.
-    pub fn record(&mut self, report: &Report, passed: bool) {
+    pub fn record(&mut self, report: &Report<'_>, passed: bool) {
         self.graded += 1;
         if passed {
             self.passed += 1;
@@ -82,7 +82,7 @@ impl Summary {
         self.scores.push(report.score as f32);
         self.bands[report.band as usize] += 1;
         // Looked up by reference first: a batch repeats the same few ids thousands of times.
-        let question = report.question.id.as_str();
+        let question = &*report.question.id;
         match self.answers_per_question.get_mut(question) {
             Some(answers) => *answers += 1,
             None => {
@@ -96,10 +96,10 @@ impl Summary {
             return;
         };
         for concept in report.concepts.iter().filter(|c| c.status != Status::Found) {
-            match missed.get_mut(concept.id.as_str()) {
+            match missed.get_mut(&*concept.id) {
                 Some((_, count)) => *count += 1,
                 None => {
-                    missed.insert(concept.id.clone(), (concept.label.clone(), 1));
+                    missed.insert(concept.id.to_string(), (concept.label.to_string(), 1));
                 }
             }
         }
@@ -275,12 +275,12 @@ mod tests {
     use super::*;
     use crate::report::{ConceptResult, QuestionRef, Stats};
 
-    fn report(question: &str, score: f64, missed: &[&str]) -> Report {
+    fn report(question: &str, score: f64, missed: &[&str]) -> Report<'static> {
         let concepts = ["jitter", "cap", "idempotent"]
             .into_iter()
             .map(|id| ConceptResult {
                 id: id.into(),
-                label: format!("label of {id}"),
+                label: format!("label of {id}").into(),
                 weight: 1.0,
                 required: false,
                 group: None,
@@ -295,9 +295,9 @@ mod tests {
             .collect();
         Report {
             question: QuestionRef {
-                id: question.into(),
-                section: String::new(),
-                prompt: String::new(),
+                id: question.to_string().into(),
+                section: "".into(),
+                prompt: "".into(),
             },
             score,
             points: None,

@@ -342,8 +342,8 @@ Not an answer.
         let mut report = Report {
             question: QuestionRef {
                 id: "22".into(),
-                section: String::new(),
-                prompt: String::new(),
+                section: "".into(),
+                prompt: "".into(),
             },
             score: 50.0,
             points: None,

@@ -21,7 +21,7 @@ pub struct JsonReport<'a> {
     pub points: Option<report::Points>,
     pub band: &'static str,
     pub concepts: Vec<JsonConcept<'a>>,
-    pub groups: &'a [report::GroupResult],
+    pub groups: &'a [report::GroupResult<'a>],
     pub misconceptions: Vec<JsonMisconception<'a>>,
     pub warnings: Vec<JsonWarning<'a>>,
     pub stats: report::Stats,
@@ -114,7 +114,7 @@ pub struct JsonWarning<'a> {
 }
 
 /// The wire form of a list of evidence.
-pub fn evidence(e: &[report::Evidence]) -> Vec<JsonEvidence<'_>> {
+pub fn evidence<'a>(e: &'a [report::Evidence<'_>]) -> Vec<JsonEvidence<'a>> {
     e.iter()
         .map(|e| JsonEvidence {
             line: e.line,
@@ -128,8 +128,8 @@ pub fn evidence(e: &[report::Evidence]) -> Vec<JsonEvidence<'_>> {
         .collect()
 }
 
-impl<'a> From<&'a Report> for JsonReport<'a> {
-    fn from(r: &'a Report) -> Self {
+impl<'a> From<&'a Report<'a>> for JsonReport<'a> {
+    fn from(r: &'a Report<'a>) -> Self {
         JsonReport {
             schema_version: SCHEMA_VERSION,
             question: JsonQuestion {
@@ -164,7 +164,7 @@ impl<'a> From<&'a Report> for JsonReport<'a> {
 }
 
 /// The wire form of a report's misconceptions.
-pub fn misconceptions(r: &Report) -> Vec<JsonMisconception<'_>> {
+pub fn misconceptions<'a>(r: &'a Report<'_>) -> Vec<JsonMisconception<'a>> {
     r.misconceptions
         .iter()
         .map(|m| JsonMisconception {
@@ -178,7 +178,7 @@ pub fn misconceptions(r: &Report) -> Vec<JsonMisconception<'_>> {
 }
 
 /// The wire form of a report's warnings.
-pub fn warnings(r: &Report) -> Vec<JsonWarning<'_>> {
+pub fn warnings<'a>(r: &'a Report<'_>) -> Vec<JsonWarning<'a>> {
     r.warnings
         .iter()
         .map(|w| JsonWarning {

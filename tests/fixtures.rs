@@ -3,14 +3,17 @@
 use itdq::report::{Band, Status, WarningCode};
 use itdq::{Analyzer, Bank, Grader, Report};
 
-fn grade(file: &str, question: &str) -> Report {
+/// The report, owning its text: the grader is dropped here.
+fn grade(file: &str, question: &str) -> Report<'static> {
     let bank = Bank::builtin();
     let q = bank.question(question).unwrap();
     let text = std::fs::read_to_string(format!("fixtures/answers/{file}")).unwrap();
-    Grader::new(q, bank.rubric(q).unwrap(), &Analyzer::new()).grade(&text)
+    Grader::new(q, bank.rubric(q).unwrap(), &Analyzer::new())
+        .grade(&text)
+        .into_owned()
 }
 
-fn json(report: &Report) -> serde_json::Value {
+fn json(report: &Report<'_>) -> serde_json::Value {
     serde_json::to_value(itdq::wire::JsonReport::from(report)).unwrap()
 }
 

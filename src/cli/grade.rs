@@ -144,12 +144,14 @@ pub fn run(args: GradeArgs, color: bool) -> anyhow::Result<u8> {
         Format::Json => render::json::report(&report, detection.as_ref())?,
     };
     print(&out)?;
-    // The process ends here: skip freeing the compiled rubric piece by piece.
-    std::mem::forget(source);
-    Ok(match args.fail_under {
+    let code = match args.fail_under {
         Some(bar) if report.score < bar => EXIT_BELOW,
         _ => EXIT_OK,
-    })
+    };
+    // The process ends here: skip freeing the report and the compiled rubric piece by piece.
+    std::mem::forget(report);
+    std::mem::forget(source);
+    Ok(code)
 }
 
 /// The grader of one answer: compiled for it, or compiled by the detector that found its question.

@@ -24,16 +24,17 @@ const FILES_PER_STEP: usize = 1024;
 /// Paths read from stdin per step: smaller, so that a slow producer sees results early.
 const STDIN_PATHS_PER_STEP: usize = 64;
 
-/// One graded answer, or one input that could not be graded.
+/// One graded answer, or one input that could not be graded. Its report borrows the rubric's
+/// text from the grader (`'g`).
 #[derive(Debug)]
-pub struct Row {
+pub struct Row<'g> {
     /// The file, as shown (`answers/jane.md`).
     pub file: String,
     /// The take-home section this row grades, if any.
     pub section: Option<SectionRef>,
     /// The question id, when known.
     pub question: Option<String>,
-    pub outcome: Outcome,
+    pub outcome: Outcome<'g>,
 }
 
 /// A section of a take-home: its heading and the line of it.
@@ -44,16 +45,16 @@ pub struct SectionRef {
 }
 
 #[derive(Debug)]
-pub enum Outcome {
-    Graded(Box<Graded>),
+pub enum Outcome<'g> {
+    Graded(Box<Graded<'g>>),
     /// Why the input could not be graded.
     Error(String),
 }
 
 /// A report and the verdict on it.
 #[derive(Debug)]
-pub struct Graded {
-    pub report: Report,
+pub struct Graded<'g> {
+    pub report: Report<'g>,
     pub source: Source,
     /// How the question was told from the text, when it was.
     pub detection: Option<Detection>,
@@ -106,7 +107,7 @@ pub struct Policy {
 }
 
 impl Policy {
-    fn verdict(&self, report: &Report) -> Verdict {
+    fn verdict(&self, report: &Report<'_>) -> Verdict {
         let own = self
             .questions
             .iter()
@@ -117,8 +118,10 @@ impl Policy {
         let missing_required: Vec<(String, String)> = report
             .concepts
             .iter()
-            .filter(|c| (c.required || extra.contains(&c.id)) && c.status != Status::Found)
-            .map(|c| (c.id.clone(), c.label.clone()))
+            .filter(|c| {
+                (c.required || extra.iter().any(|id| *id == c.id)) && c.status != Status::Found
+            })
+            .map(|c| (c.id.to_string(), c.label.to_string()))
             .collect();
         Verdict {
             passed: !below && missing_required.is_empty(),
@@ -303,7 +306,7 @@ impl<'b> Engine<'b> {
     }
 
     /// Grades part `job` of a prepared file (one that waits for its grader).
-    fn grade_part(&self, prepared: &Prepared, job: usize) -> Row {
+    fn grade_part(&self, prepared: &Prepared, job: usize) -> Row<'_> {
         let Job::Grade(pending) = &prepared.jobs[job] else {
             unreachable!("only parts waiting for a grader are graded");
         };
@@ -354,10 +357,10 @@ impl<'b> Engine<'b> {
     /// vocabulary and matchers are in its caches: answers come mixed (a take-home answers many
     /// questions, and folders are sorted by candidate), and grading them in that order cost about
     /// a fifth more time. Rows go back to file order at the end.
-    fn grade_step<T: Send>(
-        &self,
+    fn grade_step<'s, T: Send>(
+        &'s self,
         paths: &[PathBuf],
-        each: impl Fn(Row, &mut Summary) -> T + Sync,
+        each: impl Fn(Row<'s>, &mut Summary) -> T + Sync,
     ) -> (Vec<Vec<T>>, Summary) {
         let prepared: Vec<Prepared> = paths.par_iter().map(|p| self.prepare(p)).collect();
         // (question, file, part): deterministic, whatever the threads do.
@@ -433,7 +436,8 @@ struct Prepared {
 /// A part of a prepared file: to be graded, or already a row (an error).
 enum Job {
     Grade(Box<Pending>),
-    Done(Row),
+    /// A row without a report, so without a grader's lifetime.
+    Done(Row<'static>),
 }
 
 /// A part to grade, and against what.
@@ -475,7 +479,7 @@ impl<'a> Steps<'a> {
 /// grades in parallel while the previous step's rows are written, so memory holds two steps at
 /// most however long the batch.
 pub fn run(
-    engine: &Engine,
+    engine: &Engine<'_>,
     mut steps: Steps,
     sink: &mut (dyn Sink + Send),
     progress: &indicatif::ProgressBar,
@@ -528,19 +532,19 @@ thread_local! {
 }
 
 /// The results of one step, in file order, and their summary.
-struct Step {
-    files: Kept,
+struct Step<'g> {
+    files: Kept<'g>,
     summary: Summary,
 }
 
 /// Each file's rows: for the sink, or already rendered.
-enum Kept {
-    Rows(Vec<Vec<Row>>),
+enum Kept<'g> {
+    Rows(Vec<Vec<Row<'g>>>),
     Rendered(Vec<Vec<anyhow::Result<Vec<u8>>>>),
 }
 
 /// Counts a row in `summary`.
-fn record(row: &Row, summary: &mut Summary) {
+fn record(row: &Row<'_>, summary: &mut Summary) {
     match &row.outcome {
         Outcome::Graded(g) => summary.record(&g.report, g.verdict.passed),
         Outcome::Error(_) => summary.record_error(),
@@ -548,7 +552,7 @@ fn record(row: &Row, summary: &mut Summary) {
 }
 
 fn emit(
-    step: Option<Step>,
+    step: Option<Step<'_>>,
     sink: &mut (dyn Sink + Send),
     summary: &mut Summary,
     progress: &indicatif::ProgressBar,

@@ -52,7 +52,7 @@ impl Sink for Csv<'_> {
                     .concepts
                     .iter()
                     .filter(|c| c.status != itdq::Status::Found)
-                    .map(|c| c.id.as_str())
+                    .map(|c| &*c.id)
                     .collect();
                 (
                     super::human::fmt_num(g.report.score),

@@ -64,8 +64,8 @@ impl<'a> From<&'a crate::cli::grading::Verdict> for JsonVerdict<'a> {
     }
 }
 
-impl<'a> From<&'a Row> for JsonRow<'a> {
-    fn from(row: &'a Row) -> Self {
+impl<'a> From<&'a Row<'a>> for JsonRow<'a> {
+    fn from(row: &'a Row<'a>) -> Self {
         let section = row.section.as_ref().map(|s| JsonSection {
             heading: &s.heading,
             line: s.line,
@@ -150,7 +150,7 @@ struct ConceptTemplate {
 }
 
 impl Template {
-    fn new(report: &Report) -> anyhow::Result<Template> {
+    fn new(report: &Report<'_>) -> anyhow::Result<Template> {
         #[derive(Serialize)]
         struct Head<'a> {
             schema_version: u32,
@@ -210,12 +210,12 @@ impl Template {
                 )?;
                 tail.remove(1);
                 Ok(ConceptTemplate {
-                    id: c.id.clone(),
-                    label: c.label.clone(),
+                    id: c.id.to_string(),
+                    label: c.label.to_string(),
                     weight: c.weight.to_bits(),
                     required: c.required,
-                    group: c.group.clone(),
-                    hint: c.hint.clone(),
+                    group: c.group.as_deref().map(str::to_string),
+                    hint: c.hint.as_deref().map(str::to_string),
                     head,
                     tail,
                 })
@@ -223,9 +223,9 @@ impl Template {
             .collect::<anyhow::Result<Vec<_>>>()?;
         Ok(Template {
             question: [
-                question.id.clone(),
-                question.section.clone(),
-                question.prompt.clone(),
+                question.id.to_string(),
+                question.section.to_string(),
+                question.prompt.to_string(),
             ],
             head,
             concepts,
@@ -233,7 +233,7 @@ impl Template {
     }
 
     /// Whether `report` has exactly the rubric text this template was made from.
-    fn fits(&self, report: &Report) -> bool {
+    fn fits(&self, report: &Report<'_>) -> bool {
         let q = &report.question;
         self.question[0] == q.id
             && self.question[1] == q.section
@@ -244,8 +244,8 @@ impl Template {
                     && t.label == c.label
                     && t.weight == c.weight.to_bits()
                     && t.required == c.required
-                    && t.group == c.group
-                    && t.hint == c.hint
+                    && t.group.as_deref() == c.group.as_deref()
+                    && t.hint.as_deref() == c.hint.as_deref()
             })
     }
 }
@@ -255,7 +255,7 @@ impl Template {
 /// writing rows, most of it rubric text). A test checks the bytes against [`JsonRow`]'s.
 fn write_graded(
     row: &Row,
-    graded: &crate::cli::grading::Graded,
+    graded: &crate::cli::grading::Graded<'_>,
     templates: &mut rustc_hash::FxHashMap<String, Template>,
     out: &mut Vec<u8>,
 ) -> anyhow::Result<()> {
@@ -269,15 +269,15 @@ fn write_graded(
     }
     let report = &graded.report;
     let fits = templates
-        .get(&report.question.id)
+        .get(&*report.question.id)
         .is_some_and(|t| t.fits(report));
     if !fits {
         if templates.len() >= MAX_TEMPLATES {
             templates.clear();
         }
-        templates.insert(report.question.id.clone(), Template::new(report)?);
+        templates.insert(report.question.id.to_string(), Template::new(report)?);
     }
-    let Some(template) = templates.get(&report.question.id) else {
+    let Some(template) = templates.get(&*report.question.id) else {
         return Ok(super::write_json_row(out, &JsonRow::from(row))?);
     };
     // Whole objects written by sonic-rs, then opened up: the braces come off so that their
@@ -299,7 +299,7 @@ fn write_graded(
     }
     #[derive(Serialize)]
     struct Tail<'a> {
-        groups: &'a [itdq::report::GroupResult],
+        groups: &'a [itdq::report::GroupResult<'a>],
         misconceptions: Vec<itdq::wire::JsonMisconception<'a>>,
         warnings: Vec<itdq::wire::JsonWarning<'a>>,
         stats: itdq::report::Stats,
@@ -426,12 +426,16 @@ mod tests {
     use itdq::declaration::Source;
     use itdq::{Analyzer, Bank, Grader};
 
-    fn row(report: Report, detection: Option<itdq::detect::Detection>, section: bool) -> Row {
+    fn row(
+        report: Report<'_>,
+        detection: Option<itdq::detect::Detection>,
+        section: bool,
+    ) -> Row<'_> {
         let missing = report
             .concepts
             .iter()
             .filter(|c| c.required && c.status != itdq::report::Status::Found)
-            .map(|c| (c.id.clone(), c.label.clone()))
+            .map(|c| (c.id.to_string(), c.label.to_string()))
             .collect::<Vec<_>>();
         Row {
             file: "answers/jane \"j\" \u{e9}.md".into(),
@@ -439,7 +443,7 @@ mod tests {
                 heading: "Q13 \u{2014} metrics".into(),
                 line: 7,
             }),
-            question: Some(report.question.id.clone()),
+            question: Some(report.question.id.to_string()),
             outcome: Outcome::Graded(Box::new(Graded {
                 verdict: Verdict {
                     passed: missing.is_empty(),
@@ -506,12 +510,14 @@ mod tests {
     }
 
     /// The report on the first sample of a built-in question.
-    fn first_sample_graded(id: &str) -> Report {
+    fn first_sample_graded(id: &str) -> Report<'static> {
         let bank = Bank::builtin();
         let question = bank.question(id).unwrap();
         let rubric = bank.rubric(question).unwrap();
         let text = rubric.samples[0].text.clone();
-        Grader::new(question, rubric, &Analyzer::new()).grade(&text)
+        Grader::new(question, rubric, &Analyzer::new())
+            .grade(&text)
+            .into_owned()
     }
 
     #[test]
@@ -542,7 +548,7 @@ mod tests {
                 start: i,
                 end: i + 1,
                 text: text.into(),
-                matched: text.chars().rev().collect(),
+                matched: text.chars().rev().collect::<String>().into(),
                 how,
                 negated: false,
             })
@@ -556,9 +562,9 @@ mod tests {
     fn a_rubric_changed_under_the_same_id_gets_a_new_template() {
         let report = first_sample_graded("22");
         let mut changed = report.clone();
-        changed.concepts[0].label.push_str(" (revised)");
+        changed.concepts[0].label.to_mut().push_str(" (revised)");
         changed.concepts[1].hint = None;
-        changed.question.prompt.push('?');
+        changed.question.prompt.to_mut().push('?');
         for report in [report, changed.clone(), changed] {
             let (fast, slow) = both(&row(report, None, false));
             assert_eq!(fast, slow);

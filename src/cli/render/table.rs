@@ -75,7 +75,7 @@ impl Sink for Table<'_> {
                     .concepts
                     .iter()
                     .filter(|c| c.status != itdq::Status::Found)
-                    .map(|c| c.id.as_str())
+                    .map(|c| &*c.id)
                     .collect();
                 let mut shown = missed
                     .iter()
