@@ -224,11 +224,19 @@ impl Analyzer {
 
     /// Analyses `text`: content terms with offsets, negation marks and sentence numbers.
     pub fn analyze(&self, text: &str) -> Analysis {
+        let mut analysis = Analysis::default();
+        self.analyze_into(text, &mut analysis);
+        analysis
+    }
+
+    /// Analyses `text` into `analysis`, replacing what it held but keeping the room of its
+    /// terms: for callers that analyse one text after another.
+    pub fn analyze_into(&self, text: &str, analysis: &mut Analysis) {
         SCRATCH.with_borrow_mut(|scratch| {
             let Scratch { raw, negated } = scratch;
             self.raw_tokens(text, raw);
             negation::scopes(raw, negated);
-            let analysis = Self::content_terms(text, raw, negated);
+            Self::content_terms(text, raw, negated, analysis);
             // The buffers are kept for the thread's next text, but not the words they share
             // with the cache, nor the room a very long text made.
             raw.clear();
@@ -236,13 +244,17 @@ impl Analyzer {
                 raw.shrink_to(SCRATCH_CAPACITY);
                 negated.shrink_to(SCRATCH_CAPACITY);
             }
-            analysis
         })
     }
 
-    /// The content words of the raw tokens: stop words dropped, unless they stand in a
-    /// hyphenated compound or are written as an acronym.
-    fn content_terms(text: &str, raw: &[RawToken], negated: &[Option<Cue>]) -> Analysis {
+    /// The content words of the raw tokens, into `analysis`: stop words dropped, unless they
+    /// stand in a hyphenated compound or are written as an acronym.
+    fn content_terms(
+        text: &str,
+        raw: &[RawToken],
+        negated: &[Option<Cue>],
+        analysis: &mut Analysis,
+    ) {
         // A stop word inside a hyphenated compound is part of a term: opt-in, at-least-once.
         let hyphenated = |j: usize, k: usize| {
             raw.get(j)
@@ -254,7 +266,9 @@ impl Analyzer {
             let info = &raw[i].info;
             !info.stop || info.acronym || (i > 0 && hyphenated(i - 1, i)) || hyphenated(i, i + 1)
         };
-        let mut terms = Vec::with_capacity(raw.len());
+        let terms = &mut analysis.terms;
+        terms.clear();
+        terms.reserve(raw.len());
         for (i, token) in raw.iter().enumerate() {
             if !keep(i) {
                 continue;
@@ -273,11 +287,8 @@ impl Analyzer {
                 stem_id: info.stem_id,
             });
         }
-        Analysis {
-            terms,
-            word_count: raw.len(),
-            sentence_count: raw.last().map_or(0, |t| t.sentence as usize + 1),
-        }
+        analysis.word_count = raw.len();
+        analysis.sentence_count = raw.last().map_or(0, |t| t.sentence as usize + 1);
     }
 
     /// Stems one already-normalised word the way [`Analyzer::analyze`] does.

@@ -2,7 +2,7 @@
 
 use std::borrow::Cow;
 
-use crate::analyzer::Analyzer;
+use crate::analyzer::{Analysis, Analyzer};
 use crate::bank::Question;
 use crate::matcher::{
     AnswerIndex, Match, PatternMatcher, PatternSet, PhraseMatcher, PhraseSet, Target, Vocabulary,
@@ -25,6 +25,15 @@ const RELEVANCE_POINTS: f64 = 5.0;
 const RELEVANT_WORDS: usize = 12;
 /// Fewer distinct rubric words than this, and no concept found: the answer is about something else.
 const ON_TOPIC_WORDS: usize = 6;
+
+/// The most terms the thread's kept analysis has room for between answers (a few hundred
+/// kilobytes).
+const KEPT_TERMS: usize = 4096;
+
+thread_local! {
+    /// The analysis of the thread's last answer, emptied: its room is reused for the next.
+    static ANALYSIS: std::cell::Cell<Analysis> = std::cell::Cell::default();
+}
 
 /// A rubric compiled for grading. Build it once per question; it is `Send + Sync`.
 pub struct Grader {
@@ -145,8 +154,21 @@ impl Grader {
     /// Grades one answer. The same text always gives the same report. The report borrows the
     /// rubric's text from this grader ([`Report::into_owned`] for one that does not).
     pub fn grade(&self, text: &str) -> Report<'_> {
-        let analysis = self.analyzer.analyze(text);
-        let index = AnswerIndex::new(text, &analysis, &self.vocabulary, &self.analyzer);
+        // The thread's analysis from its last answer, for the room of its terms.
+        let mut analysis = ANALYSIS.take();
+        self.analyzer.analyze_into(text, &mut analysis);
+        let report = self.grade_analysis(text, &analysis);
+        // Kept without its terms, which share words with the thread's word cache, and without
+        // the room a very long answer made.
+        analysis.terms.clear();
+        analysis.terms.shrink_to(KEPT_TERMS);
+        ANALYSIS.set(analysis);
+        report
+    }
+
+    /// Grades `text`, analysed as `analysis`.
+    fn grade_analysis(&self, text: &str, analysis: &Analysis) -> Report<'_> {
+        let index = AnswerIndex::new(text, analysis, &self.vocabulary, &self.analyzer);
         let mut matches = Vec::with_capacity(64);
         self.phrases.find(&index, &mut matches);
         self.patterns.find(&index, &mut matches);

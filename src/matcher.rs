@@ -140,10 +140,17 @@ impl Vocabulary {
         if !self.prefixes.may_contain(prefix_hash(first)) {
             return None;
         }
-        let mut joined = String::with_capacity(first.len() + second.len());
-        joined.push_str(first);
-        joined.push_str(second);
-        self.get(&analyzer.stem(&joined))
+        // Joined on the stack: most pairs make a short word, and most make none of the rubric's.
+        let mut buffer = [0u8; 48];
+        let len = first.len() + second.len();
+        let Some(joined) = buffer.get_mut(..len) else {
+            return self.get(&analyzer.stem(&[first, second].concat()));
+        };
+        joined[..first.len()].copy_from_slice(first.as_bytes());
+        joined[first.len()..].copy_from_slice(second.as_bytes());
+        // Two strings joined are a string.
+        let joined = std::str::from_utf8(joined).ok()?;
+        self.get(&analyzer.stem(joined))
     }
 
     fn get(&self, stem: &str) -> Option<u32> {
@@ -350,9 +357,23 @@ impl<'a> AnswerIndex<'a> {
         vocabulary: &Vocabulary,
         analyzer: &Analyzer,
     ) -> Self {
+        Buffers::with(|buffers| {
+            let found = &mut buffers.found;
+            found.clear();
+            Self::find_words(text, analysis, vocabulary, analyzer, found);
+            Self::from_found(text, analysis, vocabulary, found)
+        })
+    }
+
+    /// The vocabulary words of the answer, in text order, into `found`.
+    fn find_words(
+        text: &str,
+        analysis: &Analysis,
+        vocabulary: &Vocabulary,
+        analyzer: &Analyzer,
+        found: &mut Vec<Occurrence>,
+    ) {
         let terms = &analysis.terms;
-        // In text order.
-        let mut found = Vec::with_capacity(terms.len());
         for (i, term) in terms.iter().enumerate() {
             let i32 = i as u32;
             if let Some(word) = vocabulary.of_term(term) {
@@ -385,19 +406,28 @@ impl<'a> AnswerIndex<'a> {
                 });
             }
         }
+    }
+
+    /// The index of the words found, grouped by word.
+    fn from_found(
+        text: &'a str,
+        analysis: &'a Analysis,
+        vocabulary: &Vocabulary,
+        found: &[Occurrence],
+    ) -> Self {
         // Grouped by word, each word's occurrences in text order, as sorting by (word, first)
         // would leave them: a counting sort, since the terms were visited in order and the
         // vocabulary is small. Word `w`'s count goes to `starts[w + 2]`; summed up, `starts[w + 1]`
         // is where `w` starts, and it advances as `w`'s slice fills, to where `w + 1` starts.
         let mut starts = vec![0u32; vocabulary.words.len() + 2];
-        for o in &found {
+        for o in found {
             starts[o.word as usize + 2] += 1;
         }
         for w in 1..starts.len() {
             starts[w] += starts[w - 1];
         }
-        let mut occurrences = found.clone();
-        for o in found {
+        let mut occurrences = found.to_vec();
+        for &o in found {
             let at = &mut starts[o.word as usize + 1];
             occurrences[*at as usize] = o;
             *at += 1;
@@ -872,6 +902,8 @@ struct Buffers {
     literals: Vec<(u32, usize, u32)>,
     /// One matcher's share of `literals`.
     at: Vec<(usize, u32)>,
+    /// [`AnswerIndex::new`]: the vocabulary words of the answer, in text order.
+    found: Vec<Occurrence>,
 }
 
 impl Buffers {
@@ -880,17 +912,19 @@ impl Buffers {
     const KEPT: usize = 1 << 14;
 
     /// Runs `search` with the thread's buffers, then trims them.
-    fn with(search: impl FnOnce(&mut Buffers)) {
+    fn with<R>(search: impl FnOnce(&mut Buffers) -> R) -> R {
         BUFFERS.with_borrow_mut(|buffers| {
-            search(buffers);
+            let result = search(buffers);
             buffers.trim();
-        });
+            result
+        })
     }
 
     fn trim(&mut self) {
         self.variants.shrink_to(Self::KEPT);
         self.literals.shrink_to(Self::KEPT);
         self.at.shrink_to(Self::KEPT);
+        self.found.shrink_to(Self::KEPT);
         self.phrase.hits.shrink_to(Self::KEPT);
         self.phrase.starts.shrink_to(Self::KEPT);
     }
@@ -1343,6 +1377,18 @@ mod tests {
         assert!(found("multicloud", "a multi-cloud plan"));
         assert!(found("blue-green", "blue/green deployments"));
         assert!(found("blue green deployment", "a blue-green deployment"));
+        // Words joined past the stack buffer's length, and joined words with accents.
+        let long = "hyperconvergedinfrastructure";
+        let longer = "orchestrationplatformengineering";
+        assert!(found(
+            &format!("{long}{longer}"),
+            &format!("a {long} {longer}")
+        ));
+        assert!(!found(
+            &format!("{long}{longer}"),
+            &format!("a {long} {long}")
+        ));
+        assert!(found("caf\u{e9}terrace", "the caf\u{e9} terrace"));
     }
 
     #[test]
