@@ -477,13 +477,17 @@ impl WordInfo {
 fn precomputed(original: &str) -> Option<WordInfo> {
     let records = crate::builtin_words::RECORDS;
     let text = crate::builtin_words::TEXT.as_bytes();
-    let i = records
-        .binary_search_by(|&record| {
-            let start = (record >> 32) as usize;
-            let len = usize::from((record >> 24) as u8);
-            text.get(start..start + len).cmp(&Some(original.as_bytes()))
-        })
-        .ok()?;
+    let word_of = |i: usize| {
+        let record = records[i];
+        let start = (record >> 32) as usize;
+        let len = usize::from((record >> 24) as u8);
+        text.get(start..start + len).unwrap_or_default()
+    };
+    let i = table_find(
+        crate::builtin_words::WORD_SLOTS,
+        original.as_bytes(),
+        word_of,
+    )?;
     let (_, norm, stem, flags) = precomputed_record(records[i]);
     let stem_id = crate::builtin_words::STEM_OF
         .get(i)
@@ -500,15 +504,55 @@ pub(crate) const NO_STEM_ID: u32 = u32::MAX;
 /// have none: a rubric's vocabulary (nearly all of it stems of the bank) is looked up by number,
 /// without reading or hashing the stem.
 pub(crate) fn stem_id(stem: &str) -> u32 {
-    let stems = crate::builtin_words::STEMS;
-    crate::builtin_words::STEM_SPANS
-        .binary_search_by(|&(start, end)| {
-            stems
-                .get(start as usize..end as usize)
-                .unwrap_or_default()
-                .cmp(stem)
-        })
+    let stems = crate::builtin_words::STEMS.as_bytes();
+    let spans = crate::builtin_words::STEM_SPANS;
+    let stem_of = |i: usize| {
+        let (start, end) = spans[i];
+        stems.get(start as usize..end as usize).unwrap_or_default()
+    };
+    table_find(crate::builtin_words::STEM_SLOTS, stem.as_bytes(), stem_of)
         .map_or(NO_STEM_ID, |i| i as u32)
+}
+
+/// A place of the build script's hash tables that holds no entry.
+pub(crate) const EMPTY_SLOT: u16 = u16::MAX;
+
+/// The hash of a key of the build script's tables: FxHash's step over eight bytes at a time,
+/// read little-endian, so that the build script and the library agree on every platform.
+pub(crate) fn table_hash(key: &[u8]) -> u64 {
+    const K: u64 = 0xf135_7aea_2e62_a9c5;
+    let step = |h: u64, chunk: &[u8]| {
+        let mut bytes = [0u8; 8];
+        bytes[..chunk.len()].copy_from_slice(chunk);
+        (h.rotate_left(26) ^ u64::from_le_bytes(bytes)).wrapping_mul(K)
+    };
+    let h = key.chunks(8).fold(key.len() as u64, step);
+    h ^ (h >> 32)
+}
+
+/// The first place of `key` in a table of `len` places (a power of two).
+pub(crate) fn table_start(key: &[u8], len: usize) -> usize {
+    table_hash(key) as usize & (len - 1)
+}
+
+/// Looks `key` up in a hash table the build script made (open addressing, linear probing, at
+/// most half full): `slots` holds entry numbers, or [`EMPTY_SLOT`]; `key_of` gives an entry's
+/// key. One or two probes where a binary search of the sorted entries took fourteen steps.
+fn table_find<'t>(slots: &[u16], key: &[u8], key_of: impl Fn(usize) -> &'t [u8]) -> Option<usize> {
+    if slots.is_empty() {
+        return None;
+    }
+    let mut at = table_start(key, slots.len());
+    loop {
+        let entry = slots[at];
+        if entry == EMPTY_SLOT {
+            return None;
+        }
+        if key_of(usize::from(entry)) == key {
+            return Some(usize::from(entry));
+        }
+        at = (at + 1) & (slots.len() - 1);
+    }
 }
 
 /// A record of the build script's table: word, norm, stem and flags. The record holds where the
