@@ -517,8 +517,9 @@ pub(crate) fn stem_id(stem: &str) -> u32 {
 /// A place of the build script's hash tables that holds no entry.
 pub(crate) const EMPTY_SLOT: u16 = u16::MAX;
 
-/// The hash of a key of the build script's tables: FxHash's step over eight bytes at a time,
-/// read little-endian, so that the build script and the library agree on every platform.
+/// The hash of a key of the build script's tables: a rotate-xor-multiply step in the manner of
+/// FxHash (with its constant) over eight bytes at a time, read little-endian, so that the build
+/// script and the library agree on every platform.
 pub(crate) fn table_hash(key: &[u8]) -> u64 {
     const K: u64 = 0xf135_7aea_2e62_a9c5;
     let step = |h: u64, chunk: &[u8]| {
