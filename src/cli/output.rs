@@ -1,6 +1,8 @@
 //! Where a report goes: stdout, or a file written atomically. A report for `--output FILE` is
 //! written to a temporary file beside FILE and renamed over it only when complete, so an
-//! interrupted or failed run leaves the old FILE (or none), never half a report.
+//! interrupted or failed run leaves the old FILE (or none), never half a report. A FILE that
+//! exists but is no regular file (`/dev/null`, a named pipe) is written in place: renaming over it
+//! would replace the device or pipe with a file.
 
 use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
@@ -13,6 +15,8 @@ pub enum Target {
         temp: BufWriter<tempfile::NamedTempFile>,
         path: PathBuf,
     },
+    /// An existing file that is not a regular one, written in place.
+    Special(BufWriter<std::fs::File>),
 }
 
 impl Target {
@@ -26,6 +30,13 @@ impl Target {
         };
         if path.is_dir() {
             anyhow::bail!("--output {}: is a folder; give a file name", path.display());
+        }
+        if std::fs::metadata(path).is_ok_and(|m| !m.is_file()) {
+            let file = std::fs::OpenOptions::new()
+                .write(true)
+                .open(path)
+                .with_context(|| format!("cannot write the report to {}", path.display()))?;
+            return Ok(Target::Special(BufWriter::with_capacity(64 * 1024, file)));
         }
         let dir = match path.parent() {
             Some(p) if !p.as_os_str().is_empty() => p,
@@ -47,6 +58,7 @@ impl Target {
         match self {
             Target::Stdout(out) => out,
             Target::File { temp, .. } => temp,
+            Target::Special(out) => out,
         }
     }
 
@@ -55,6 +67,10 @@ impl Target {
         match self {
             Target::Stdout(mut out) => {
                 out.flush()?;
+                Ok(())
+            }
+            Target::Special(mut out) => {
+                out.flush().context("cannot write the report")?;
                 Ok(())
             }
             Target::File { temp, path } => {
@@ -85,3 +101,35 @@ fn set_permissions(temp: &Path, target: &Path) {
 
 #[cfg(not(unix))]
 fn set_permissions(_temp: &Path, _target: &Path) {}
+
+#[cfg(all(test, unix))]
+mod tests {
+    use super::*;
+    use std::os::unix::fs::FileTypeExt;
+
+    #[test]
+    fn a_device_is_written_in_place_not_replaced() {
+        let null = Path::new("/dev/null");
+        if !std::fs::metadata(null).is_ok_and(|m| m.file_type().is_char_device()) {
+            return; // no null device to write to here
+        }
+        let mut target = Target::open(Some(null)).unwrap();
+        assert!(matches!(target, Target::Special(_)));
+        target.writer().write_all(b"{}\n").unwrap();
+        target.commit().unwrap();
+        let after = std::fs::metadata(null).unwrap();
+        assert!(after.file_type().is_char_device(), "{after:?}");
+    }
+
+    #[test]
+    fn a_regular_file_is_replaced_whole() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("report.jsonl");
+        std::fs::write(&path, "old report, longer than the new one\n").unwrap();
+        let mut target = Target::open(Some(&path)).unwrap();
+        assert!(matches!(target, Target::File { .. }));
+        target.writer().write_all(b"new\n").unwrap();
+        target.commit().unwrap();
+        assert_eq!(std::fs::read_to_string(&path).unwrap(), "new\n");
+    }
+}
