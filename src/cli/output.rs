@@ -28,15 +28,18 @@ impl Target {
                 std::io::stdout(),
             )));
         };
-        if path.is_dir() {
-            anyhow::bail!("--output {}: is a folder; give a file name", path.display());
-        }
-        if std::fs::metadata(path).is_ok_and(|m| !m.is_file()) {
-            let file = std::fs::OpenOptions::new()
-                .write(true)
-                .open(path)
-                .with_context(|| format!("cannot write the report to {}", path.display()))?;
-            return Ok(Target::Special(BufWriter::with_capacity(64 * 1024, file)));
+        match std::fs::metadata(path) {
+            Ok(m) if m.is_dir() => {
+                anyhow::bail!("--output {}: is a folder; give a file name", path.display())
+            }
+            Ok(m) if !m.is_file() => {
+                let file = std::fs::OpenOptions::new()
+                    .write(true)
+                    .open(path)
+                    .with_context(|| format!("cannot write the report to {}", path.display()))?;
+                return Ok(Target::Special(BufWriter::with_capacity(64 * 1024, file)));
+            }
+            _ => {}
         }
         let dir = match path.parent() {
             Some(p) if !p.as_os_str().is_empty() => p,
