@@ -196,16 +196,30 @@ impl std::fmt::Debug for Analyzer {
     }
 }
 
-/// A raw token from the pipeline, before stop words are dropped. It shares the analysis of its
-/// word with the thread's word cache: stop words, many of the tokens, are never copied.
+/// A raw token from the pipeline, before stop words are dropped. It borrows the analysis of its
+/// word from the thread's word cache: stop words, many of the tokens, are never copied.
 #[derive(Clone, Debug)]
-pub(crate) struct RawToken {
+pub(crate) struct RawToken<'w> {
     pub start: usize,
     pub end: usize,
-    pub info: std::rc::Rc<WordInfo>,
+    pub info: &'w WordInfo,
     pub sentence: u32,
     /// A clause boundary (comma, semicolon, "but", sentence end) stands before this token.
     pub clause_start: bool,
+    /// Copies of `info`'s flags that every token is asked for, so that the passes over the
+    /// tokens read the analysis of a word only when they need more of it.
+    pub stop: bool,
+    pub acronym: bool,
+    pub may_open_scope: bool,
+}
+
+/// A word as the first pass over a text finds it: its span, and its number in the thread's word
+/// cache, which may still grow (and move its entries) before the pass ends.
+#[derive(Clone, Copy, Debug)]
+struct Located {
+    start: usize,
+    end: usize,
+    entry: u32,
 }
 
 impl Analyzer {
@@ -233,17 +247,28 @@ impl Analyzer {
     /// terms: for callers that analyse one text after another.
     pub fn analyze_into(&self, text: &str, analysis: &mut Analysis) {
         SCRATCH.with_borrow_mut(|scratch| {
-            let Scratch { raw, negated } = scratch;
-            self.raw_tokens(text, raw);
-            negation::scopes(raw, negated);
-            Self::content_terms(text, raw, negated, analysis);
-            // The buffers are kept for the thread's next text, but not the words they share
-            // with the cache, nor the room a very long text made.
-            raw.clear();
-            if raw.capacity() > SCRATCH_CAPACITY {
-                raw.shrink_to(SCRATCH_CAPACITY);
-                negated.shrink_to(SCRATCH_CAPACITY);
-            }
+            WORDS.with_borrow_mut(|cache| {
+                let Scratch {
+                    located,
+                    raw,
+                    negated,
+                } = scratch;
+                Self::locate_words(text, cache, located);
+                // Every word is in the cache now: the tokens can borrow their analyses.
+                let mut tokens: Vec<RawToken<'_>> = recycle(std::mem::take(raw));
+                Self::raw_tokens(text, located, &cache.infos, &mut tokens);
+                negation::scopes(&tokens, negated);
+                Self::content_terms(text, &tokens, negated, analysis);
+                // The buffers are kept for the thread's next text, but not the room a very long
+                // text made.
+                *raw = recycle(tokens);
+                located.clear();
+                if located.capacity() > SCRATCH_CAPACITY {
+                    located.shrink_to(SCRATCH_CAPACITY);
+                    raw.shrink_to(SCRATCH_CAPACITY);
+                    negated.shrink_to(SCRATCH_CAPACITY);
+                }
+            })
         })
     }
 
@@ -251,7 +276,7 @@ impl Analyzer {
     /// stand in a hyphenated compound or are written as an acronym.
     fn content_terms(
         text: &str,
-        raw: &[RawToken],
+        raw: &[RawToken<'_>],
         negated: &[Option<Cue>],
         analysis: &mut Analysis,
     ) {
@@ -263,8 +288,8 @@ impl Analyzer {
         };
         // Asked only of stop words: most tokens never look at their neighbours.
         let keep = |i: usize| {
-            let info = &raw[i].info;
-            !info.stop || info.acronym || (i > 0 && hyphenated(i - 1, i)) || hyphenated(i, i + 1)
+            let token = &raw[i];
+            !token.stop || token.acronym || (i > 0 && hyphenated(i - 1, i)) || hyphenated(i, i + 1)
         };
         let terms = &mut analysis.terms;
         terms.clear();
@@ -273,7 +298,7 @@ impl Analyzer {
             if !keep(i) {
                 continue;
             }
-            let info = &*token.info;
+            let info = token.info;
             terms.push(Term {
                 start: token.start,
                 end: token.end,
@@ -307,56 +332,69 @@ impl Analyzer {
         out
     }
 
-    /// The words of `text` in order, stop words included. Words are split by tantivy's
-    /// `SimpleTokenizer`; each distinct word then goes through the rest of the pipeline once per
-    /// thread ([`analyze_word`]): answers repeat their words, and the filters and the stemmer are
-    /// pure functions of the word as written.
-    pub(crate) fn raw_tokens(&self, text: &str, out: &mut Vec<RawToken>) {
+    /// The words of `text` in order, stop words included, each by its number in `cache`. Words
+    /// are split by tantivy's `SimpleTokenizer`; each distinct word then goes through the rest of
+    /// the pipeline once per thread ([`analyze_word`]): answers repeat their words, and the
+    /// filters and the stemmer are pure functions of the word as written.
+    fn locate_words(text: &str, cache: &mut WordCache, out: &mut Vec<Located>) {
+        out.clear();
+        let bytes = text.as_bytes();
+        out.extend(word_spans(text).map(|(start, end)| Located {
+            start,
+            end,
+            entry: cache.entry(&text[start..end], eight_bytes(bytes, start)),
+        }));
+    }
+
+    /// The tokens of the words `located` in `text`, with their analyses from `words` and the
+    /// sentence and clause boundaries between them, into `out` (cleared first).
+    fn raw_tokens<'w>(
+        text: &str,
+        located: &[Located],
+        words: &'w [CacheLine],
+        out: &mut Vec<RawToken<'w>>,
+    ) {
         out.clear();
         let mut sentence = 0u32;
         let mut prev_end = 0usize;
         let mut prev_abbreviation = false;
         let bytes = text.as_bytes();
-        WORDS.with_borrow_mut(|cache| {
-            for (start, end) in word_spans(text) {
-                // Bytes, not `str`s: the spans are character boundaries already, and most words
-                // are only looked up.
-                let word = &bytes[start..end];
-                let hash = WordCache::hash(word);
-                let info = match cache.get(hash, word) {
-                    Some(info) => std::rc::Rc::clone(info),
-                    None => {
-                        let original = &text[start..end];
-                        let info = std::rc::Rc::new(
-                            precomputed(original).unwrap_or_else(|| analyze_word(original)),
-                        );
-                        cache.insert(hash, word, std::rc::Rc::clone(&info));
-                        info
-                    }
-                };
-                let (sentence_break, clause_break) = if out.is_empty() {
-                    (false, true)
-                } else if bytes[prev_end..start] == *b" " {
-                    (false, false)
-                } else {
-                    let found = boundaries(&text[prev_end..start], word);
-                    (found.0 && !prev_abbreviation, found.1)
-                };
-                if sentence_break {
-                    sentence += 1;
-                }
-                prev_abbreviation = info.abbreviation;
-                out.push(RawToken {
-                    start,
-                    end,
-                    clause_start: clause_break || sentence_break || info.conjunction,
-                    info,
-                    sentence,
-                });
-                prev_end = end;
+        for &Located { start, end, entry } in located {
+            let info = &words[entry as usize].0;
+            let (sentence_break, clause_break) = if out.is_empty() {
+                (false, true)
+            } else if bytes[prev_end..start] == *b" " {
+                (false, false)
+            } else {
+                let found = boundaries(&text[prev_end..start], &bytes[start..end]);
+                (found.0 && !prev_abbreviation, found.1)
+            };
+            if sentence_break {
+                sentence += 1;
             }
-        });
+            prev_abbreviation = info.abbreviation;
+            out.push(RawToken {
+                start,
+                end,
+                info,
+                sentence,
+                clause_start: clause_break || sentence_break || info.conjunction,
+                stop: info.stop,
+                acronym: info.acronym,
+                may_open_scope: info.may_open_scope,
+            });
+            prev_end = end;
+        }
     }
+}
+
+/// An empty vector of another element type in the allocation of `v` (cleared first): the
+/// standard library collects a vector's own iterator in place when the two types have the same
+/// size and alignment, as the lifetimes of one type do. A thread's buffer of tokens that borrow
+/// from one text is thus kept for the next.
+fn recycle<T, U>(mut v: Vec<T>) -> Vec<U> {
+    v.clear();
+    v.into_iter().filter_map(|_| None).collect()
 }
 
 /// The byte spans of the words of `text`, split as tantivy's `SimpleTokenizer` splits: a word is
@@ -521,14 +559,30 @@ pub(crate) const EMPTY_SLOT: u16 = u16::MAX;
 /// FxHash (with its constant) over eight bytes at a time, read little-endian, so that the build
 /// script and the library agree on every platform.
 pub(crate) fn table_hash(key: &[u8]) -> u64 {
-    const K: u64 = 0xf135_7aea_2e62_a9c5;
-    let step = |h: u64, chunk: &[u8]| {
-        let mut bytes = [0u8; 8];
-        bytes[..chunk.len()].copy_from_slice(chunk);
-        (h.rotate_left(26) ^ u64::from_le_bytes(bytes)).wrapping_mul(K)
-    };
-    let h = key.chunks(8).fold(key.len() as u64, step);
+    let mut chunks = key.chunks_exact(8);
+    let mut h = key.len() as u64;
+    for chunk in &mut chunks {
+        h = table_step(h, u64::from_le_bytes(chunk.try_into().unwrap_or_default()));
+    }
+    let rest = chunks.remainder();
+    if !rest.is_empty() {
+        // The last bytes, zero-padded: no call to copy them.
+        let last = rest.iter().rev().fold(0u64, |x, &b| x << 8 | u64::from(b));
+        h = table_step(h, last);
+    }
     h ^ (h >> 32)
+}
+
+/// [`table_hash`] of a key of one to eight bytes, from its length and its bytes zero-padded.
+fn table_hash_short(len: usize, head: u64) -> u64 {
+    let h = table_step(len as u64, head);
+    h ^ (h >> 32)
+}
+
+/// One step of [`table_hash`]: eight more bytes of the key.
+fn table_step(h: u64, chunk: u64) -> u64 {
+    const K: u64 = 0xf135_7aea_2e62_a9c5;
+    (h.rotate_left(26) ^ chunk).wrapping_mul(K)
 }
 
 /// The first place of `key` in a table of `len` places (a power of two).
@@ -575,7 +629,9 @@ fn precomputed_record(record: u64) -> (&'static str, &'static str, &'static str,
 /// The buffers [`Analyzer::analyze`] reuses from one text to the next on a thread.
 #[derive(Default)]
 struct Scratch {
-    raw: Vec<RawToken>,
+    located: Vec<Located>,
+    /// Always empty between texts: only its allocation is kept.
+    raw: Vec<RawToken<'static>>,
     negated: Vec<Option<Cue>>,
 }
 
@@ -593,55 +649,116 @@ thread_local! {
     static WORDS: std::cell::RefCell<WordCache> = std::cell::RefCell::default();
 }
 
-/// Words a thread has analysed, by the word as written (its bytes), cleared when full.
+/// Words a thread has analysed, by the word as written, cleared when full.
+///
+/// Laid out for a batch that grades one answer after another, each of whose words is looked up
+/// once: the table's places hold the first eight bytes of their word and its length, so that a
+/// lookup of a word of up to eight bytes (most words) reads no key outside the table, and the
+/// analyses lie side by side, one to a cache line. A lookup thus touches the table and one line
+/// of analysis, where keys and analyses allocated one by one cost a line each besides.
 #[derive(Default)]
 struct WordCache {
-    table: hashbrown::HashTable<(Box<[u8]>, std::rc::Rc<WordInfo>)>,
+    table: hashbrown::HashTable<Place>,
+    /// The analyses, by entry number.
+    infos: Vec<CacheLine>,
+    /// The words longer than eight bytes, back to back; `long_starts` holds where each entry's
+    /// word starts (entries of shorter words hold 0 and never look).
+    long_keys: Vec<u8>,
+    long_starts: Vec<u32>,
 }
+
+/// A place of [`WordCache`]'s table: a word's first eight bytes (zero-padded), its length and its
+/// entry number.
+#[derive(Clone, Copy, Debug)]
+struct Place {
+    head: u64,
+    len: u32,
+    entry: u32,
+}
+
+/// An analysis alone on its cache line.
+#[derive(Debug)]
+#[repr(align(64))]
+struct CacheLine(WordInfo);
 
 impl WordCache {
-    fn hash(word: &[u8]) -> u64 {
-        use std::hash::BuildHasher;
-        rustc_hash::FxBuildHasher.hash_one(word)
-    }
-
-    /// The analysis of `word`, whose [`WordCache::hash`] is `hash`.
-    fn get(&self, hash: u64, word: &[u8]) -> Option<&std::rc::Rc<WordInfo>> {
-        self.table
-            .find(hash, |(key, _)| same_bytes(key, word))
-            .map(|(_, info)| info)
-    }
-
-    fn insert(&mut self, hash: u64, word: &[u8], info: std::rc::Rc<WordInfo>) {
-        if self.table.len() >= WORD_CACHE_CAPACITY {
-            self.table.clear();
+    /// The first eight bytes of `word` zero-padded, from `block`: eight bytes that start with it.
+    fn head(word: &[u8], block: u64) -> u64 {
+        match word.len() {
+            8.. => block,
+            n => block & ((1u64 << (8 * n)) - 1),
         }
-        self.table
-            .insert_unique(hash, (word.into(), info), |(key, _)| Self::hash(key));
     }
-}
 
-/// `a == b`, compared in at most two loads a side for the lengths words have, instead of a call
-/// to `memcmp` for each word of each answer.
-fn same_bytes(a: &[u8], b: &[u8]) -> bool {
-    let n = a.len();
-    if n != b.len() {
-        return false;
+    /// [`table_hash`] of a word of `len` bytes whose [`WordCache::head`] is `head`: `word`, the
+    /// word itself, is read only when longer than eight bytes.
+    fn hash<'k>(len: usize, head: u64, word: impl FnOnce() -> &'k [u8]) -> u64 {
+        match len {
+            1..=8 => table_hash_short(len, head),
+            _ => table_hash(word()),
+        }
     }
-    let eight = |s: &[u8], at: usize| {
-        s.get(at..at + 8)
-            .map(|x| u64::from_le_bytes(x.try_into().unwrap_or_default()))
-    };
-    let four = |s: &[u8], at: usize| {
-        s.get(at..at + 4)
-            .map(|x| u32::from_le_bytes(x.try_into().unwrap_or_default()))
-    };
-    match n {
-        // Overlapping reads cover every byte: the first and last few.
-        0..=3 => a.first() == b.first() && a.get(n / 2) == b.get(n / 2) && a.last() == b.last(),
-        4..=7 => four(a, 0) == four(b, 0) && four(a, n - 4) == four(b, n - 4),
-        8..=16 => eight(a, 0) == eight(b, 0) && eight(a, n - 8) == eight(b, n - 8),
-        _ => a == b,
+
+    /// The entry number of `word` (a word of `SimpleTokenizer`), analysed and added if new.
+    /// `block` is eight bytes that start with the word (zero-padded or not: see
+    /// [`WordCache::head`]), read with the text around it.
+    fn entry(&mut self, word: &str, block: u64) -> u32 {
+        let bytes = word.as_bytes();
+        let head = Self::head(bytes, block);
+        let len = bytes.len();
+        let hash = Self::hash(len, head, || bytes);
+        let WordCache {
+            table,
+            long_keys,
+            long_starts,
+            ..
+        } = self;
+        let same = |place: &Place| {
+            place.head == head
+                && place.len as usize == len
+                && (len <= 8 || {
+                    let start = long_starts[place.entry as usize] as usize;
+                    long_keys.get(start..start + len) == Some(bytes)
+                })
+        };
+        if let Some(place) = table.find(hash, same) {
+            return place.entry;
+        }
+        self.insert(hash, head, word)
+    }
+
+    fn insert(&mut self, hash: u64, head: u64, word: &str) -> u32 {
+        if self.infos.len() >= WORD_CACHE_CAPACITY {
+            self.table.clear();
+            self.infos.clear();
+            self.long_keys.clear();
+            self.long_starts.clear();
+        }
+        let bytes = word.as_bytes();
+        let entry = self.infos.len() as u32;
+        let info = precomputed(word).unwrap_or_else(|| analyze_word(word));
+        self.infos.push(CacheLine(info));
+        if bytes.len() > 8 {
+            self.long_starts.push(self.long_keys.len() as u32);
+            self.long_keys.extend_from_slice(bytes);
+        } else {
+            self.long_starts.push(0);
+        }
+        let place = Place {
+            head,
+            len: bytes.len() as u32,
+            entry,
+        };
+        let long_keys = &self.long_keys;
+        let long_starts = &self.long_starts;
+        self.table.insert_unique(hash, place, |place| {
+            let start = long_starts[place.entry as usize] as usize;
+            let len = place.len as usize;
+            Self::hash(len, place.head, || {
+                long_keys.get(start..start + len).unwrap_or_default()
+            })
+        });
+        entry
     }
 }
 
@@ -1155,23 +1272,75 @@ mod tests {
         }
     }
 
+    /// The entry of `word` read on its own (the bytes after it are no part of it).
+    fn entry(cache: &mut WordCache, word: &str) -> u32 {
+        cache.entry(word, crate::swar::eight_bytes(word.as_bytes(), 0))
+    }
+
     #[test]
-    fn short_words_compare_as_their_bytes() {
-        // Every word up to 18 bytes against itself, one byte shorter, and each one-byte change.
-        let base: Vec<u8> = (b'a'..=b'r').collect();
-        for n in 0..=base.len() {
-            let a = &base[..n];
-            assert!(same_bytes(a, a), "{n}");
-            if n > 0 {
-                assert!(!same_bytes(a, &base[..n - 1]), "{n}");
-            }
+    fn short_keys_hash_as_table_hash_hashes_them() {
+        for word in ["a", "ab", "abc", "jitter", "backoff", "outboxes"] {
+            let head = crate::swar::eight_bytes(word.as_bytes(), 0);
+            assert_eq!(
+                table_hash_short(word.len(), head),
+                table_hash(word.as_bytes()),
+                "{word}"
+            );
+            // Eight bytes that run on past the word.
+            let text = format!("{word} and more");
+            let block = crate::swar::eight_bytes(text.as_bytes(), 0);
+            assert_eq!(WordCache::head(word.as_bytes(), block), head, "{word}");
+        }
+    }
+
+    #[test]
+    fn the_word_cache_tells_words_apart_by_all_their_bytes() {
+        // Words of up to 18 bytes, one byte shorter, and each one-byte change: words sharing
+        // their first eight bytes, or all but the last, are different entries.
+        let base: String = ('a'..='r').collect();
+        let mut cache = WordCache::default();
+        let mut words: Vec<String> = Vec::new();
+        for n in 1..=base.len() {
+            words.push(base[..n].to_string());
             for i in 0..n {
-                let mut b = a.to_vec();
-                b[i] = b'z';
-                assert!(!same_bytes(a, &b), "{n} {i}");
-                assert!(!same_bytes(&b, a), "{n} {i}");
+                let mut changed = base.as_bytes()[..n].to_vec();
+                changed[i] = b'z';
+                words.push(String::from_utf8(changed).unwrap());
             }
         }
+        let entries: Vec<u32> = words.iter().map(|w| entry(&mut cache, w)).collect();
+        let mut distinct = entries.clone();
+        distinct.sort_unstable();
+        distinct.dedup();
+        assert_eq!(distinct.len(), words.len(), "one entry a word");
+        for (word, &number) in words.iter().zip(&entries) {
+            assert_eq!(entry(&mut cache, word), number, "{word} found again");
+            assert_eq!(cache.infos[number as usize].0, analyze_word(word), "{word}");
+        }
+        assert_eq!(cache.infos.len(), words.len(), "nothing added twice");
+    }
+
+    #[test]
+    fn a_full_word_cache_starts_again() {
+        let mut cache = WordCache::default();
+        for i in 0..WORD_CACHE_CAPACITY {
+            entry(&mut cache, &format!("w{i}"));
+        }
+        assert_eq!(cache.infos.len(), WORD_CACHE_CAPACITY);
+        let first = entry(&mut cache, "backoff");
+        assert_eq!((first, cache.infos.len()), (0, 1), "cleared, then added");
+        assert_eq!(entry(&mut cache, "backoff"), 0);
+        assert_eq!(*cache.infos[0].0.norm, *"backoff");
+    }
+
+    #[test]
+    fn token_buffers_are_kept_from_one_text_to_the_next() {
+        let mut v: Vec<RawToken<'static>> = Vec::with_capacity(100);
+        let capacity = v.capacity();
+        let kept: Vec<RawToken<'_>> = recycle(std::mem::take(&mut v));
+        assert_eq!(kept.capacity(), capacity);
+        let back: Vec<RawToken<'static>> = recycle(kept);
+        assert_eq!(back.capacity(), capacity);
     }
 
     #[test]

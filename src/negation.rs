@@ -50,7 +50,7 @@ pub(crate) fn scopes(tokens: &[RawToken], out: &mut Vec<Option<Cue>>) {
     out.clear();
     out.resize(tokens.len(), None);
     for (i, token) in tokens.iter().enumerate() {
-        if !token.info.may_open_scope {
+        if !token.may_open_scope {
             continue;
         }
         let next = tokens.get(i + 1).map(|t| t.info.norm.as_str());
@@ -287,7 +287,7 @@ fn mark_forward(tokens: &[RawToken], from: usize, reach: usize, cue: Cue, out: &
             break;
         }
         mark(&mut out[j], cue);
-        if !tokens[j].info.stop {
+        if !tokens[j].stop {
             content += 1;
             if content >= reach {
                 break;
