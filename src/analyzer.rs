@@ -684,10 +684,8 @@ struct CacheLine(WordInfo);
 impl WordCache {
     /// The first eight bytes of `word` zero-padded, from `block`: eight bytes that start with it.
     fn head(word: &[u8], block: u64) -> u64 {
-        match word.len() {
-            8.. => block,
-            n => block & ((1u64 << (8 * n)) - 1),
-        }
+        let missing = 8 - word.len().min(8) as u32;
+        block & u64::MAX.checked_shr(8 * missing).unwrap_or(0)
     }
 
     /// [`table_hash`] of a word of `len` bytes whose [`WordCache::head`] is `head`: `word`, the
@@ -701,7 +699,9 @@ impl WordCache {
 
     /// The entry number of `word` (a word of `SimpleTokenizer`), analysed and added if new.
     /// `block` is eight bytes that start with the word (zero-padded or not: see
-    /// [`WordCache::head`]), read with the text around it.
+    /// [`WordCache::head`]), read with the text around it. Inlined into the loop over the words
+    /// of a text, which calls it for each.
+    #[inline(always)]
     fn entry(&mut self, word: &str, block: u64) -> u32 {
         let bytes = word.as_bytes();
         let head = Self::head(bytes, block);
