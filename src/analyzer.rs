@@ -338,6 +338,9 @@ impl Analyzer {
     /// filters and the stemmer are pure functions of the word as written.
     fn locate_words(text: &str, cache: &mut WordCache, out: &mut Vec<Located>) {
         out.clear();
+        // Emptied, when full, only between texts: the entry numbers of a text's words must hold
+        // until its tokens are made.
+        cache.clear_if_full();
         let bytes = text.as_bytes();
         out.extend(word_spans(text).map(|(start, end)| Located {
             start,
@@ -642,7 +645,7 @@ thread_local! {
     static SCRATCH: std::cell::RefCell<Scratch> = std::cell::RefCell::default();
 }
 
-/// How many words a thread keeps analysed; the cache is cleared when full.
+/// How many words a thread keeps analysed; the cache is emptied when full, before a text.
 const WORD_CACHE_CAPACITY: usize = 1 << 16;
 
 thread_local! {
@@ -727,13 +730,24 @@ impl WordCache {
         self.insert(hash, head, word)
     }
 
-    fn insert(&mut self, hash: u64, head: u64, word: &str) -> u32 {
+    /// Empties the cache if it holds [`WORD_CACHE_CAPACITY`] words or more, and gives back the
+    /// room one huge text made. A text adds words past that (as many as it has distinct words):
+    /// entry numbers stay valid until the next call.
+    fn clear_if_full(&mut self) {
         if self.infos.len() >= WORD_CACHE_CAPACITY {
             self.table.clear();
             self.infos.clear();
             self.long_keys.clear();
             self.long_starts.clear();
+            // Empty: nothing is rehashed.
+            self.table.shrink_to(WORD_CACHE_CAPACITY, |_| 0);
+            self.infos.shrink_to(WORD_CACHE_CAPACITY);
+            self.long_keys.shrink_to(WORD_CACHE_CAPACITY * 16);
+            self.long_starts.shrink_to(WORD_CACHE_CAPACITY);
         }
+    }
+
+    fn insert(&mut self, hash: u64, head: u64, word: &str) -> u32 {
         let bytes = word.as_bytes();
         let entry = self.infos.len() as u32;
         let info = precomputed(word).unwrap_or_else(|| analyze_word(word));
@@ -1272,6 +1286,13 @@ mod tests {
         }
     }
 
+    impl WordCache {
+        /// The analysis of entry `entry`.
+        fn info(&self, entry: u32) -> WordInfo {
+            self.infos[entry as usize].0.clone()
+        }
+    }
+
     /// The entry of `word` read on its own (the bytes after it are no part of it).
     fn entry(cache: &mut WordCache, word: &str) -> u32 {
         cache.entry(word, crate::swar::eight_bytes(word.as_bytes(), 0))
@@ -1315,22 +1336,38 @@ mod tests {
         assert_eq!(distinct.len(), words.len(), "one entry a word");
         for (word, &number) in words.iter().zip(&entries) {
             assert_eq!(entry(&mut cache, word), number, "{word} found again");
-            assert_eq!(cache.infos[number as usize].0, analyze_word(word), "{word}");
+            assert_eq!(cache.info(number), analyze_word(word), "{word}");
         }
         assert_eq!(cache.infos.len(), words.len(), "nothing added twice");
     }
 
     #[test]
-    fn a_full_word_cache_starts_again() {
+    fn a_full_word_cache_starts_again_before_a_text_not_within_one() {
         let mut cache = WordCache::default();
-        for i in 0..WORD_CACHE_CAPACITY {
+        for i in 0..WORD_CACHE_CAPACITY - 3 {
             entry(&mut cache, &format!("w{i}"));
         }
-        assert_eq!(cache.infos.len(), WORD_CACHE_CAPACITY);
-        let first = entry(&mut cache, "backoff");
-        assert_eq!((first, cache.infos.len()), (0, 1), "cleared, then added");
-        assert_eq!(entry(&mut cache, "backoff"), 0);
-        assert_eq!(*cache.infos[0].0.norm, *"backoff");
+        // A text whose new words fill the cache and go past it: each word keeps its entry (and
+        // its analysis) until the text's tokens are made.
+        let text = "Jitter spreads the retries; idempotency keys dedupe them, and backoff waits.";
+        let mut located = Vec::new();
+        Analyzer::locate_words(text, &mut cache, &mut located);
+        assert!(
+            cache.infos.len() > WORD_CACHE_CAPACITY,
+            "{}",
+            cache.infos.len()
+        );
+        assert_eq!(located.len(), 11);
+        for l in &located {
+            let word = &text[l.start..l.end];
+            assert_eq!(cache.info(l.entry), analyze_word(word), "{word}");
+        }
+        // The next text finds it full, and starts again.
+        Analyzer::locate_words("backoff", &mut cache, &mut located);
+        assert_eq!(cache.infos.len(), 1);
+        assert!(cache.infos.capacity() <= WORD_CACHE_CAPACITY);
+        assert_eq!(located[0].entry, 0);
+        assert_eq!(*cache.info(0).norm, *"backoff");
     }
 
     #[test]
