@@ -667,7 +667,7 @@ struct WordCache {
     /// The words longer than eight bytes, back to back; `long_starts` holds where each entry's
     /// word starts (entries of shorter words hold 0 and never look).
     long_keys: Vec<u8>,
-    long_starts: Vec<u32>,
+    long_starts: Vec<usize>,
 }
 
 /// A place of [`WordCache`]'s table: a word's first eight bytes (zero-padded), its length and its
@@ -720,7 +720,7 @@ impl WordCache {
             place.head == head
                 && place.len as usize == len
                 && (len <= 8 || {
-                    let start = long_starts[place.entry as usize] as usize;
+                    let start = long_starts[place.entry as usize];
                     long_keys.get(start..start + len) == Some(bytes)
                 })
         };
@@ -753,7 +753,7 @@ impl WordCache {
         let info = precomputed(word).unwrap_or_else(|| analyze_word(word));
         self.infos.push(CacheLine(info));
         if bytes.len() > 8 {
-            self.long_starts.push(self.long_keys.len() as u32);
+            self.long_starts.push(self.long_keys.len());
             self.long_keys.extend_from_slice(bytes);
         } else {
             self.long_starts.push(0);
@@ -766,7 +766,7 @@ impl WordCache {
         let long_keys = &self.long_keys;
         let long_starts = &self.long_starts;
         self.table.insert_unique(hash, place, |place| {
-            let start = long_starts[place.entry as usize] as usize;
+            let start = long_starts[place.entry as usize];
             let len = place.len as usize;
             Self::hash(len, place.head, || {
                 long_keys.get(start..start + len).unwrap_or_default()
