@@ -51,6 +51,8 @@ struct VocabWord {
     /// [`crate::analyzer::stem_id`] of `stem`.
     stem_id: u32,
     norm: Word,
+    /// The characters of `norm`, counted once: a fuzzy lookup compares lengths first.
+    chars: usize,
     letters: [u8; 26],
     stem_letters: [u8; 26],
 }
@@ -105,6 +107,7 @@ impl Vocabulary {
             stem: term.stem.clone(),
             stem_id: term.stem_id,
             norm: term.norm.clone(),
+            chars: term.norm.chars().count(),
             letters: letter_counts(&term.norm),
             stem_letters: letter_counts(&term.stem),
         });
@@ -176,7 +179,7 @@ impl Vocabulary {
         let mut best: Option<(u32, u8)> = None;
         for &id in candidates {
             let word = &self.words[id as usize];
-            let word_len = word.norm.chars().count();
+            let word_len = word.chars;
             let allowed = Self::max_edits(len.min(word_len));
             // Cheap lower bounds on the edit distance first: the length difference, and half the
             // letters the two words do not share.
