@@ -573,12 +573,16 @@ pub(crate) fn table_hash(key: &[u8]) -> u64 {
         let last = rest.iter().rev().fold(0u64, |x, &b| x << 8 | u64::from(b));
         h = table_step(h, last);
     }
-    h ^ (h >> 32)
+    table_finish(h)
 }
 
 /// [`table_hash`] of a key of one to eight bytes, from its length and its bytes zero-padded.
 fn table_hash_short(len: usize, head: u64) -> u64 {
-    let h = table_step(len as u64, head);
+    table_finish(table_step(len as u64, head))
+}
+
+/// The last step of [`table_hash`]: the high half folded into the low, which picks the place.
+fn table_finish(h: u64) -> u64 {
     h ^ (h >> 32)
 }
 
