@@ -4,7 +4,7 @@
 #
 # It also times `itdq --version`, the floor that any run of the binary pays on this host
 # (exec, the dynamic loader, page faults; no bank, no grading), so that a figure from a slow or
-# virtualised host can be read against it: hosts differ by 2x there alone.
+# virtualised host can be read against it.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 cargo build --release --quiet
@@ -15,7 +15,7 @@ trap 'rm -f "$json"' EXIT
 echo "answer: $file ($(wc -w < "$file") words), question $q"
 hyperfine -N --warmup 20 --runs "${RUNS:-200}" --export-json "$json" \
   "target/release/itdq --version" \
-  "target/release/itdq grade $file --q $q" >/dev/null
+  "target/release/itdq grade '$file' --q '$q'" >/dev/null
 python3 - "$json" <<'PY'
 import json, sys
 floor, grade = json.load(open(sys.argv[1]))['results']
