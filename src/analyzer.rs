@@ -917,7 +917,6 @@ fn is_acronym(original: &str) -> bool {
 /// English stop words: dropped from aliases and answers alike, but seen by negation first.
 /// Negation words ("no", "not", "without", "never") are content words on purpose, so that an
 /// alias such as "no downtime" keeps them.
-#[cfg(test)]
 const STOP_WORDS: &[&str] = &[
     "a", "about", "also", "am", "an", "and", "are", "as", "at", "be", "been", "being", "but", "by",
     "can", "could", "d", "did", "do", "does", "doing", "eg", "etc", "for", "from", "had", "has",
@@ -1039,6 +1038,49 @@ fn is_listed_stop_word(norm: &str) -> bool {
 /// The length of the longest stop word.
 const MAX_STOP_WORD_LEN: usize = 6;
 
+/// A word of up to seven bytes as a number: its bytes, the first highest, zeros after the last,
+/// then its length in the lowest byte. Words without zero bytes order by their numbers as they
+/// do by their bytes, and no two words share a number.
+const fn stop_key(word: &[u8]) -> u64 {
+    let mut key = 0u64;
+    let mut i = 0;
+    while i < 7 {
+        key <<= 8;
+        if i < word.len() {
+            key |= word[i] as u64;
+        }
+        i += 1;
+    }
+    key << 8 | word.len() as u64
+}
+
+/// [`STOP_WORDS`] as [`stop_key`]s, in the same (sorted) order.
+const STOP_KEYS: [u64; STOP_WORDS.len()] = {
+    let mut keys = [0u64; STOP_WORDS.len()];
+    let mut i = 0;
+    while i < keys.len() {
+        keys[i] = stop_key(STOP_WORDS[i].as_bytes());
+        i += 1;
+    }
+    keys
+};
+
+/// Whether the word `letters`, in any case, is a stop word: for callers that scan raw text
+/// many times faster than [`is_stop_word`] answers a word it has not normalised (a binary search
+/// of eight-byte numbers instead of a string match per listed word).
+pub(crate) fn is_stop_word_in_any_case(letters: &[u8]) -> bool {
+    if letters.len() > MAX_STOP_WORD_LEN {
+        return false;
+    }
+    let mut lower = [0u8; MAX_STOP_WORD_LEN];
+    for (to, &from) in lower.iter_mut().zip(letters) {
+        *to = from.to_ascii_lowercase();
+    }
+    STOP_KEYS
+        .binary_search(&stop_key(&lower[..letters.len()]))
+        .is_ok()
+}
+
 /// Strips the plural `s` of an acronym (KPIs -> KPI, SLOs -> SLO) while case is still known.
 #[derive(Clone, Copy, Debug, Default)]
 struct AcronymPlural;
@@ -1112,8 +1154,50 @@ mod tests {
     }
 
     #[test]
+    fn stop_words_in_any_case_are_the_stop_words() {
+        for word in STOP_WORDS {
+            assert!(is_stop_word(word), "{word}");
+            assert!(is_stop_word_in_any_case(word.as_bytes()), "{word}");
+            let upper = word.to_ascii_uppercase();
+            assert!(is_stop_word_in_any_case(upper.as_bytes()), "{upper}");
+            // A letter more or less is another word.
+            let longer = format!("{word}x");
+            assert_eq!(
+                is_stop_word_in_any_case(longer.as_bytes()),
+                is_stop_word(&longer),
+                "{longer}"
+            );
+            let shorter = &word[..word.len() - 1];
+            assert_eq!(
+                is_stop_word_in_any_case(shorter.as_bytes()),
+                is_stop_word(shorter),
+                "{shorter:?}"
+            );
+        }
+        for word in [
+            "",
+            "not",
+            "no",
+            "KPI",
+            "retry",
+            "abouts",
+            "th",
+            "caf\u{e9}",
+            "\u{e9}",
+        ] {
+            assert_eq!(
+                is_stop_word_in_any_case(word.as_bytes()),
+                is_stop_word(&word.to_lowercase()),
+                "{word:?}"
+            );
+        }
+        assert!(!is_stop_word_in_any_case(b"whom\0"));
+    }
+
+    #[test]
     fn stop_words_are_sorted_for_binary_search() {
         assert!(STOP_WORDS.windows(2).all(|w| w[0] < w[1]));
+        assert!(STOP_KEYS.windows(2).all(|k| k[0] < k[1]));
         assert_eq!(
             STOP_WORDS.iter().map(|w| w.len()).max(),
             Some(MAX_STOP_WORD_LEN)

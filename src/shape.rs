@@ -5,6 +5,13 @@
 //! punctuation; when most of its words sit in fragments of three words or fewer, it is a list.
 //! Code is left out first (fenced blocks, and lines that look like code or SQL): pseudocode and
 //! queries are short-lined but no keyword list.
+//!
+//! Keywords strung together with spaces alone ("exponential backoff jitter max attempts
+//! idempotency key circuit breaker ...") make one long fragment, so a long fragment counts as
+//! bare terms too when it has almost no function words ("the", "of", "we", "is"): prose cannot
+//! run that long without them.
+
+use crate::analyzer::is_stop_word_in_any_case;
 
 /// Fragments of at most this many words are "bare terms".
 const BARE_FRAGMENT_WORDS: usize = 3;
@@ -14,6 +21,12 @@ const BARE_SHARE: f64 = 0.7;
 const MIN_WORDS: usize = 8;
 /// A line with this many words is prose even if it holds a code character ("over 3 σ (z > 3)").
 const PROSE_LINE_WORDS: usize = 7;
+/// A fragment of at least this many words in which fewer than one word in [`RUN_ON_STOP_EVERY`]
+/// is a stop word ([`crate::analyzer::is_stop_word`]) is a run of bare terms, not a clause.
+/// Longer than most sentences, so that a terse one ("arrays allow random access where linked
+/// lists only allow sequential access") is never judged by it.
+const RUN_ON_WORDS: usize = 14;
+const RUN_ON_STOP_EVERY: usize = 10;
 
 /// Whether `text` is mostly a list of bare terms rather than sentences.
 pub fn is_keyword_list(text: &str) -> bool {
@@ -76,11 +89,21 @@ fn judge(text: &str, early: bool) -> bool {
         } else {
             usize::MAX
         };
-        let Some((words, bare_words)) = fragment_words(trimmed, enough) else {
+        let Some(Fragments {
+            words,
+            bare: bare_words,
+            run_on,
+        }) = fragment_words(trimmed, enough)
+        else {
             return false;
         };
         total += words;
         bare += bare_words;
+        // A run of terms without function words on a line that looks like code is code
+        // ("const delay = base * 2 ** attempt + jitter"), not keywords.
+        if run_on > 0 && !looks_like_code(trimmed) {
+            bare += run_on;
+        }
     }
     total >= MIN_WORDS && bare as f64 >= BARE_SHARE * total as f64
 }
@@ -169,49 +192,67 @@ const BYTE_CLASS: [u8; 256] = {
     table
 };
 
-/// Words of a line, and how many of them sit in bare fragments of at most
-/// [`BARE_FRAGMENT_WORDS`] words. Fragments end at `,` `;` `|` `/` `•`, at ". " and at " - ".
-/// `None` as soon as `enough` words stand in longer fragments: the caller needs no more.
-/// One pass over the bytes: this runs for every graded answer.
-fn fragment_words(line: &str, enough: usize) -> Option<(usize, usize)> {
+/// The words of a line by the fragments they stand in.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct Fragments {
+    /// All words of the line.
+    words: usize,
+    /// Words in fragments of at most [`BARE_FRAGMENT_WORDS`] words.
+    bare: usize,
+    /// Words in run-on fragments: at least [`RUN_ON_WORDS`] words with almost no stop word
+    /// among them. Bare terms unless the line looks like code (the caller decides).
+    run_on: usize,
+}
+
+/// The words of a line by their fragments. Fragments end at `,` `;` `|` `/` `•`, at ". " and
+/// at " - ". `None` as soon as `enough` words stand in closed fragments that are neither bare
+/// nor run-on: the caller needs no more. One pass over the bytes: this runs for every graded
+/// answer.
+fn fragment_words(line: &str, enough: usize) -> Option<Fragments> {
     let bytes = line.as_bytes();
-    // Words in closed fragments, long and bare, and in the fragment open.
-    let (mut long, mut bare, mut current) = (0, 0, 0);
+    // Words in closed fragments (long, bare and run-on), and in the fragment open, with its
+    // stop words.
+    let (mut long, mut bare, mut run_on) = (0, 0, 0);
+    let (mut current, mut stops) = (0, 0);
     let mut in_word = false;
-    let close = |current: &mut usize, long: &mut usize, bare: &mut usize| {
+    // Closes the open fragment; whether `enough` long words are now certain.
+    let mut close = |current: &mut usize, stops: &mut usize| {
         if *current <= BARE_FRAGMENT_WORDS {
-            *bare += *current;
+            bare += *current;
+        } else if *current >= RUN_ON_WORDS && *stops * RUN_ON_STOP_EVERY < *current {
+            run_on += *current;
         } else {
-            *long += *current;
+            long += *current;
         }
         *current = 0;
+        *stops = 0;
+        long >= enough
     };
     let mut i = 0;
     while i < bytes.len() {
         let b = bytes[i];
         match BYTE_CLASS[b as usize] {
             LETTER => {
+                let end = letters_end(bytes, i + 1, true);
                 if !in_word {
                     current += 1;
                     in_word = true;
-                    // The words of a fragment past the bare size are long words, whatever
-                    // follows.
-                    if current > BARE_FRAGMENT_WORDS && long + current >= enough {
-                        return None;
-                    }
                 }
+                stops += usize::from(is_stop_word_in_any_case(&bytes[i..end]));
                 // The rest of the word at once: most bytes of a line are letters.
-                i = letters_end(bytes, i + 1, true) - 1;
+                i = end - 1;
             }
             SEPARATOR => {
-                close(&mut current, &mut long, &mut bare);
+                if close(&mut current, &mut stops) {
+                    return None;
+                }
                 in_word = false;
             }
             DOT_OR_DASH => {
                 let before = i == 0 || bytes[i - 1] == b' ' || b == b'.';
                 let after = bytes.get(i + 1) == Some(&b' ');
-                if before && after {
-                    close(&mut current, &mut long, &mut bare);
+                if before && after && close(&mut current, &mut stops) {
+                    return None;
                 }
                 in_word = false;
             }
@@ -220,7 +261,9 @@ fn fragment_words(line: &str, enough: usize) -> Option<(usize, usize)> {
             BULLET_LEAD => {
                 if bytes.get(i + 1) == Some(&0x80) && bytes.get(i + 2) == Some(&0xA2) {
                     i += 2;
-                    close(&mut current, &mut long, &mut bare);
+                    if close(&mut current, &mut stops) {
+                        return None;
+                    }
                     in_word = false;
                 } else if !in_word {
                     current += 1;
@@ -231,8 +274,14 @@ fn fragment_words(line: &str, enough: usize) -> Option<(usize, usize)> {
         }
         i += 1;
     }
-    close(&mut current, &mut long, &mut bare);
-    Some((long + bare, bare))
+    if close(&mut current, &mut stops) {
+        return None;
+    }
+    Some(Fragments {
+        words: long + bare + run_on,
+        bare,
+        run_on,
+    })
 }
 
 /// An SQL statement starts here: an upper-case keyword first.
@@ -346,20 +395,80 @@ mod tests {
 
     #[test]
     fn fragments_split_at_list_punctuation_and_sentence_ends() {
-        assert_eq!(fragment_words("a b, c d e f; g", usize::MAX), Some((7, 3)));
+        let counts = |line: &str, enough: usize| {
+            fragment_words(line, enough).map(|f| (f.words, f.bare, f.run_on))
+        };
+        assert_eq!(counts("a b, c d e f; g", usize::MAX), Some((7, 3, 0)));
         assert_eq!(
-            fragment_words("one two three four. five six - seven", usize::MAX),
-            Some((7, 3))
+            counts("one two three four. five six - seven", usize::MAX),
+            Some((7, 3, 0))
         );
         assert_eq!(
-            fragment_words("Node.js and Math.random stay whole", usize::MAX),
-            Some((7, 0))
+            counts("Node.js and Math.random stay whole", usize::MAX),
+            Some((7, 0, 0))
         );
-        assert_eq!(fragment_words("x \u{2022} y z", usize::MAX), Some((3, 3)));
-        // Stopped at the word that makes `enough` long words, and not before.
-        assert_eq!(fragment_words("a b, c d e f; g h i j", 9), Some((10, 2)));
-        assert_eq!(fragment_words("a b, c d e f; g h i j", 8), None);
-        assert_eq!(fragment_words("a b c, d e f", 1), Some((6, 6)));
+        assert_eq!(counts("x \u{2022} y z", usize::MAX), Some((3, 3, 0)));
+        // Stopped once closed fragments make `enough` long words, and not before.
+        assert_eq!(counts("a b, c d e f; g h i j", 9), Some((10, 2, 0)));
+        assert_eq!(counts("a b, c d e f; g h i j", 8), None);
+        assert_eq!(counts("a b c, d e f", 1), Some((6, 6, 0)));
+    }
+
+    #[test]
+    fn long_fragments_without_function_words_are_runs_of_terms() {
+        let counts = |line: &str| {
+            let f = fragment_words(line, usize::MAX).unwrap();
+            (f.words, f.bare, f.run_on)
+        };
+        let terms = "exponential backoff jitter max attempts retry budget circuit breaker \
+                     idempotency key header timeout";
+        // Thirteen terms are too few to tell from a terse sentence; fourteen are a run.
+        assert_eq!(counts(terms), (13, 0, 0));
+        assert_eq!(counts(&format!("{terms} promise")), (14, 0, 14));
+        // One stop word in fourteen words is still a run; two make a clause.
+        assert_eq!(
+            counts(
+                "retry the request after backoff jitter cap budget breaker idempotency key header timeout promise"
+            ),
+            (14, 0, 14)
+        );
+        assert_eq!(
+            counts(
+                "retry the request and backoff jitter cap budget breaker idempotency key header timeout promise"
+            ),
+            (14, 0, 0)
+        );
+        // A sentence as long has its function words, in any case ("We", "The").
+        assert_eq!(
+            counts(
+                "We retry with backoff so The server can recover before the next burst of traffic arrives"
+            ),
+            (16, 0, 0)
+        );
+        // Fragments are judged one by one.
+        assert_eq!(counts(&format!("short list, {terms} promise")), (16, 2, 14));
+    }
+
+    #[test]
+    fn keywords_strung_together_with_spaces_are_a_list() {
+        assert!(is_keyword_list(
+            "exponential backoff jitter max attempts retry only 5xx and 429 idempotency key \
+             Retry-After header AbortController timeout per attempt setTimeout promise throw last \
+             error circuit breaker retry budget metrics logging fake timers typed generic helper"
+        ));
+        // The same terms in sentences are prose.
+        assert!(!is_keyword_list(
+            "We retry with exponential backoff and jitter, and stop after a few attempts. Only \
+             5xx and 429 responses are retried, and a POST carries an idempotency key so that a \
+             repeat is harmless. The client honours Retry-After and gives each attempt its own \
+             timeout with an AbortController."
+        ));
+        // Code without function words is code, fenced or not.
+        assert!(!is_keyword_list(
+            "const delay = Math.min(maxDelay, baseDelay * 2 ** attempt) + Math.random() * jitterMs\n\
+             await new Promise((resolve) => setTimeout(resolve, delay))\n\
+             The delay doubles on each attempt, is capped, and gets a random jitter on top."
+        ));
     }
 
     #[test]

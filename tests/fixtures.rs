@@ -81,3 +81,33 @@ fn what_each_fixture_shows() {
     let off_topic = grade("q22-off-topic.md", "22");
     assert_eq!(off_topic.band, Band::OffTopic);
 }
+
+#[test]
+fn keywords_strung_together_with_spaces_do_not_reach_strong() {
+    // The terms of a strong answer to q22, one after another with nothing but spaces between
+    // them: no sentence explains any of them.
+    let text = "exponential backoff full jitter capped delay max attempts retry only network \
+                errors 5xx 429 idempotency key Retry-After header AbortController per attempt \
+                timeout awaited setTimeout promise throw last error typed generic helper retry \
+                metrics logging circuit breaker retry budget fake timers deterministic tests";
+    let bank = Bank::builtin();
+    let q = bank.question("22").unwrap();
+    let grader = Grader::new(q, bank.rubric(q).unwrap(), &Analyzer::new());
+    let report = grader.grade(text);
+    // It names enough concepts that, read as prose, it would be strong.
+    let found = report
+        .concepts
+        .iter()
+        .filter(|c| c.status == Status::Found)
+        .count();
+    assert!(found >= 8, "{found} concepts found");
+    assert!(
+        report
+            .warnings
+            .iter()
+            .any(|w| w.code == WarningCode::KeywordList),
+        "{:?}",
+        report.warnings
+    );
+    assert_ne!(report.band, Band::Strong);
+}
