@@ -1065,9 +1065,10 @@ const STOP_KEYS: [u64; STOP_WORDS.len()] = {
     keys
 };
 
-/// Whether the word `letters`, in any case, is a stop word: for callers that scan raw text
-/// many times faster than [`is_stop_word`] answers a word it has not normalised (a binary search
-/// of eight-byte numbers instead of a string match per listed word).
+/// Whether the word `letters`, in any case, is a stop word. For callers that scan raw text word
+/// by word: it needs no normalised string, and it searches sorted eight-byte numbers where
+/// [`is_stop_word`] compares the word with the listed strings in turn (the keyword-list check
+/// took 38.8 k instructions a grade with that, 29.0 k with this).
 pub(crate) fn is_stop_word_in_any_case(letters: &[u8]) -> bool {
     if letters.len() > MAX_STOP_WORD_LEN {
         return false;
